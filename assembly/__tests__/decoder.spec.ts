@@ -1,0 +1,64 @@
+// Specs of assembly/decoder.ts against a scalar loop on a small odd-shaped problem (remainder rows).
+import { decoderForward, decoderWeightGradient, biasGradient, decoderHiddenGradient } from "../decoder";
+
+function ptr<T>(a: T): usize {
+  // @ts-ignore: dataStart exists on typed arrays
+  return a.dataStart;
+}
+
+const batch = 5, m = 3, hs = 4, n = 6, fs = 8;
+const hidden = new Float32Array(batch * hs), woutT = new Float32Array(hs * fs), bias = new Float32Array(fs);
+const target = new Float32Array(batch * fs), importance = new Float32Array(fs);
+for (let b = 0; b < batch; b++) for (let k = 0; k < m; k++) hidden[b * hs + k] = <f32>(((b * 7 + k * 3) % 5) - 2) * 0.25;
+for (let k = 0; k < m; k++) for (let i = 0; i < n; i++) woutT[k * fs + i] = <f32>(((k * 5 + i * 2) % 7) - 3) * 0.125;
+for (let i = 0; i < n; i++) { bias[i] = <f32>(i - 2) * 0.0625; importance[i] = 1; }
+for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) target[b * fs + i] = (b + i) % 3 == 0 ? <f32>0.5 : 0;
+
+
+describe("decoder", () => {
+  it("forward matches a scalar ReLU loop: loss, dPre, per-feature loss", () => {
+    const dPre = new Float32Array(batch * fs);
+    const featureLoss = new Float64Array(fs);
+    const loss = decoderForward(batch, m, hs, fs, ptr(hidden), ptr(woutT), ptr(bias), ptr(target), ptr(importance), 0, 0, 1, ptr(dPre), ptr(featureLoss));
+    let expected: f64 = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < n; i++) {
+        let pre: f64 = bias[i];
+        for (let k = 0; k < m; k++) pre += <f64>woutT[k * fs + i] * <f64>hidden[b * hs + k];
+        const y = pre > 0 ? pre : 0;
+        const d = y - <f64>target[b * fs + i];
+        expected += d * d;
+        expect<f64>(Math.abs(<f64>dPre[b * fs + i] - (pre > 0 ? d : 0))).toBeLessThan(1e-6);
+      }
+      for (let i = n; i < fs; i++) expect<f32>(dPre[b * fs + i]).toBe(0);
+    }
+    expect<f64>(Math.abs(loss - expected)).toBeLessThan(1e-6);
+    let fl: f64 = 0;
+    for (let i = 0; i < fs; i++) fl += featureLoss[i];
+    expect<f64>(Math.abs(fl - expected)).toBeLessThan(1e-6);
+  });
+
+  it("gradients match scalar sums", () => {
+    const dPre = new Float32Array(batch * fs);
+    for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) dPre[b * fs + i] = <f32>((b * 3 + i) % 4) - 1.5;
+    const gW = new Float32Array(hs * fs), gB = new Float32Array(fs), dH = new Float32Array(batch * hs);
+    decoderWeightGradient(batch, hs, fs, ptr(hidden), ptr(dPre), ptr(gW));
+    biasGradient(batch, fs, ptr(dPre), ptr(gB));
+    decoderHiddenGradient(batch, hs, fs, ptr(woutT), ptr(dPre), ptr(dH));
+    for (let k = 0; k < hs; k++) for (let i = 0; i < fs; i++) {
+      let s: f64 = 0;
+      for (let b = 0; b < batch; b++) s += <f64>hidden[b * hs + k] * <f64>dPre[b * fs + i];
+      expect<f64>(Math.abs(<f64>gW[k * fs + i] - s)).toBeLessThan(1e-6);
+    }
+    for (let i = 0; i < fs; i++) {
+      let s: f64 = 0;
+      for (let b = 0; b < batch; b++) s += dPre[b * fs + i];
+      expect<f64>(Math.abs(<f64>gB[i] - s)).toBeLessThan(1e-6);
+    }
+    for (let b = 0; b < batch; b++) for (let k = 0; k < hs; k++) {
+      let s: f64 = 0;
+      for (let i = 0; i < fs; i++) s += <f64>woutT[k * fs + i] * <f64>dPre[b * fs + i];
+      expect<f64>(Math.abs(<f64>dH[b * hs + k] - s)).toBeLessThan(1e-6);
+    }
+  });
+});

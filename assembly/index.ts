@@ -1,0 +1,8 @@
+// The wasm ABI: re-exports only. Every kernel takes byte offsets into linear memory and plain scalars.
+export { heapBase } from "./memory";
+export { randomSeed, randomFillU32, randomFillUniform } from "./random";
+export { sampleBatch } from "./sample";
+export { encoderForward, encoderBackward } from "./encoder";
+export { decoderForward, decoderWeightGradient, biasGradient, decoderHiddenGradient } from "./decoder";
+export { adamUpdate } from "./adam";
+export { transposeInto } from "./layout";

@@ -1,0 +1,57 @@
+// `npm test`: as-pect specs, vitest suites and the typecheck; prints `N passed, N failed` as its last line.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+const run = (cmd, args, extraEnv = {}) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...extraEnv }, maxBuffer: 1 << 28 });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  return { status: r.status ?? 1, out: stripAnsi((r.stdout ?? '') + (r.stderr ?? '')) };
+};
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const only = process.argv.slice(2);
+const want = (stage) => only.length === 0 || only.includes(stage);
+let passed = 0;
+let failed = 0;
+const stages = [];
+
+if (want('build')) {
+  const r = run('npm', ['run', '--silent', 'build']);
+  if (r.status !== 0) { failed++; stages.push('build: FAILED'); } else stages.push('build: ok');
+}
+
+if (want('as')) {
+  const r = run(npx, ['asp', '--config', 'as-pect.config.js']);
+  const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(r.out);
+  if (m) {
+    const ok = Number(m[1]), total = Number(m[2]);
+    passed += ok; failed += total - ok;
+    stages.push(`as-pect: ${ok} passed, ${total - ok} failed`);
+  } else { failed++; stages.push('as-pect: did not run (see output above)'); }
+  if (r.status !== 0 && m && Number(m[1]) === Number(m[2])) { failed++; stages.push('as-pect: exited with an error'); }
+}
+
+if (want('unit')) {
+  const report = '.vitest-results.json';
+  rmSync(report, { force: true });
+  const r = run(npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    passed += json.numPassedTests; failed += json.numFailedTests;
+    const suiteErrors = json.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
+    failed += suiteErrors;
+    stages.push(`vitest: ${json.numPassedTests} passed, ${json.numFailedTests + suiteErrors} failed`);
+  } catch {
+    failed++; stages.push(`vitest: no report (exit ${r.status})`);
+  }
+}
+
+if (want('typecheck')) {
+  const r = run(npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
+  if (r.status === 0) { passed++; stages.push('typecheck: ok'); } else { failed++; stages.push('typecheck: FAILED'); }
+}
+
+console.log(`\n${stages.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,108 @@
+// Shared types of the public API, declared once; node, browser and worker entry points all use these.
+
+export type Activation = 'relu' | 'identity' | 'gelu' | 'tanh' | 'leaky_relu';
+export type Backend = 'wasm' | 'js';
+
+/** Everything that defines a training run (PAPER.md §1). Fields left out take the schema's defaults. */
+export interface TrainConfig {
+  /** Number of features n (the paper's n_s). */
+  nFeatures: number;
+  /** Hidden width m (n_d); alternatively `ratio` r = m / n gives m = max(1, floor(n r)). */
+  nHidden?: number;
+  ratio?: number;
+  /** Probability p that a feature is on: one value, or one per feature. */
+  featureProbability: number | number[];
+  /** Loss weight I_j per feature (default 1). */
+  importance?: number[];
+  batch: number;
+  /** Adam learning rate; default 3e-3 / sqrt(n). */
+  lr?: number;
+  /** Fixed number of steps (no stop rule); exclusive with `epochs`. */
+  steps?: number;
+  /** Paper's recipe: up to this many epochs with the stop rule of PAPER.md §1. */
+  epochs?: number;
+  samplesPerEpoch: number;
+  /** u32 seed; same seed -> same data and initial weights on every backend and host. */
+  seed: number;
+  backend: Backend;
+  activation: Activation;
+  leakySlope: number;
+  /** W_out = W_in^T. */
+  tied: boolean;
+  /** Output bias b (false: no bias). */
+  bias: boolean;
+  /** W_in stays at its initial value. */
+  freezeIn: boolean;
+  /** Held-out samples for the final per-feature evaluation. */
+  evalSamples: number;
+}
+
+/** A TrainConfig with every default applied and nHidden resolved. */
+export interface ResolvedTrainConfig extends TrainConfig {
+  nHidden: number;
+  lr: number;
+  adamBeta1: number;
+  adamBeta2: number;
+  adamEps: number;
+}
+
+/** Weights in PyTorch layouts (row-major): win [m x n], wout [n x m], bias [n] (zeros without bias). */
+export interface ModelWeights {
+  nFeatures: number;
+  nHidden: number;
+  win: Float32Array;
+  wout: Float32Array;
+  bias: Float32Array;
+}
+
+export interface EvaluationResult {
+  /** Mean over samples and features of I_j (y - x)^2: the training objective on held-out data. */
+  loss: number;
+  /** Unweighted mean of (y_j - x_j)^2 per feature j. */
+  perFeatureLoss: Float64Array;
+  samples: number;
+}
+
+export interface TrainProgress {
+  step: number;
+  totalSteps: number;
+  /** Mean loss of the steps since the previous report. */
+  loss: number;
+  seconds: number;
+}
+
+export type StopReason = 'steps' | 'stop-rule' | 'max-epochs' | 'cancelled';
+
+export interface TrainResult {
+  config: ResolvedTrainConfig;
+  backend: Backend;
+  steps: number;
+  stopReason: StopReason;
+  /** Mean of the last min(200, steps) step losses. */
+  trainLoss: number;
+  evalLoss: number;
+  evalSamples: number;
+  perFeatureLoss: number[];
+  seconds: number;
+  /** Training samples per second (evaluation excluded). */
+  samplesPerSecond: number;
+  /** Loss of every step. */
+  lossHistory: number[];
+}
+
+export interface TrainOptions {
+  /** Called about every `progressEverySteps` steps. */
+  onProgress?: (progress: TrainProgress) => void;
+  progressEverySteps?: number;
+  /** Checked between chunks of steps; when it returns true training stops with reason 'cancelled'. */
+  shouldStop?: () => boolean;
+}
+
+/** One training run; satisfied in-process and (later) through a comlink worker proxy. */
+export interface Trainer {
+  readonly config: ResolvedTrainConfig;
+  run(options?: TrainOptions): Promise<TrainResult>;
+  evaluate(samples?: number): Promise<EvaluationResult>;
+  weights(): Promise<ModelWeights>;
+  dispose(): void;
+}

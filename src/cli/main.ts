@@ -1,0 +1,45 @@
+// The CLI entry: the only code that touches argv, stdout, stderr and exit codes.
+import { runTrain } from './train.js';
+import { EXIT, type CliIo } from './io.js';
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = {
+  train: { run: async () => runTrain, help: 'train the toy model (PAPER.md §1)' },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  return ['usage: persian-rug <command> [flags]   (persian-rug <command> --help for its flags)', '', 'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.help}`)].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`persian-rug: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return EXIT.usage;
+  }
+  return (await command.run())(rest, io);
+}
+
+/** Binds main to the process (used by bin/persian-rug.js). */
+export async function runProcess(): Promise<void> {
+  const isTty = Boolean(process.stderr.isTTY);
+  const io: CliIo = {
+    stdout: (line) => process.stdout.write(line + '\n'),
+    stderr: (line) => process.stderr.write(line + '\n'),
+    stderrStatus: isTty ? (line) => process.stderr.write(`\r\x1b[2K${line}`) : undefined,
+  };
+  try {
+    process.exitCode = await main(process.argv.slice(2), io);
+  } catch (error) {
+    process.stderr.write(`persian-rug: ${(error as Error).message}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}

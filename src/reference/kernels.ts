@@ -1,0 +1,89 @@
+// KernelSet over the plain-TS twins: buffers are typed arrays; the JS baseline and the tests' oracle.
+import type { KernelSet, BufferKind } from '../train/kernels.js';
+import { sampleBatch } from './sample.js';
+import { encoderForward, encoderBackward } from './encoder.js';
+import { decoderForward, decoderWeightGradient, biasGradient, decoderHiddenGradient } from './decoder.js';
+import { adamUpdate } from './adam.js';
+import { transposeInto } from './layout.js';
+
+export type ReferenceBuffer = Float32Array | Float64Array | Int32Array | Uint32Array;
+
+const f32 = (b: ReferenceBuffer): Float32Array => b as Float32Array;
+
+export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
+  readonly backend = 'js' as const;
+
+  allocate(kind: BufferKind, count: number): ReferenceBuffer {
+    const n = Math.max(1, count);
+    return kind === 'f32' ? new Float32Array(n) : kind === 'f64' ? new Float64Array(n) : kind === 'i32' ? new Int32Array(n) : new Uint32Array(n);
+  }
+
+  write(buffer: ReferenceBuffer, _kind: BufferKind, data: ArrayLike<number>): void {
+    buffer.set(data);
+  }
+
+  readF32(buffer: ReferenceBuffer, count: number): Float32Array {
+    return Float32Array.from(buffer.subarray(0, count));
+  }
+
+  readF64(buffer: ReferenceBuffer, count: number): Float64Array {
+    return Float64Array.from(buffer.subarray(0, count));
+  }
+
+  zero(buffer: ReferenceBuffer, _kind: BufferKind, count: number): void {
+    buffer.fill(0, 0, count);
+  }
+
+  sampleBatch(
+    key0: number, key1: number, firstSample: number, batch: number, nFeatures: number, stride: number,
+    thresholds: ReferenceBuffer, dense: ReferenceBuffer, offsets: ReferenceBuffer, indices: ReferenceBuffer, values: ReferenceBuffer,
+  ): number {
+    return sampleBatch(key0, key1, firstSample, batch, nFeatures, stride, thresholds as Uint32Array, f32(dense),
+      { offsets: offsets as Int32Array, indices: indices as Int32Array, values: f32(values) });
+  }
+
+  encoderForward(batch: number, hiddenStride: number, offsets: ReferenceBuffer, indices: ReferenceBuffer, values: ReferenceBuffer, winT: ReferenceBuffer, hidden: ReferenceBuffer): void {
+    encoderForward(batch, hiddenStride, { offsets: offsets as Int32Array, indices: indices as Int32Array, values: f32(values) }, f32(winT), f32(hidden));
+  }
+
+  encoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, offsets: ReferenceBuffer, indices: ReferenceBuffer, values: ReferenceBuffer,
+    dHidden: ReferenceBuffer, gradWinT: ReferenceBuffer,
+  ): void {
+    encoderBackward(batch, nFeatures, hiddenStride, { offsets: offsets as Int32Array, indices: indices as Int32Array, values: f32(values) }, f32(dHidden), f32(gradWinT));
+  }
+
+  decoderForward(
+    batch: number, nHidden: number, hiddenStride: number, featureStride: number,
+    hidden: ReferenceBuffer, woutT: ReferenceBuffer, bias: ReferenceBuffer, target: ReferenceBuffer, importance: ReferenceBuffer,
+    activation: number, slope: number, gradScale: number, dPre: ReferenceBuffer, featureLoss: ReferenceBuffer | null,
+  ): number {
+    return decoderForward(batch, nHidden, hiddenStride, featureStride, f32(hidden), f32(woutT), f32(bias), f32(target), f32(importance),
+      activation, slope, gradScale, f32(dPre), featureLoss as Float64Array | null);
+  }
+
+  decoderWeightGradient(batch: number, hiddenStride: number, featureStride: number, hidden: ReferenceBuffer, dPre: ReferenceBuffer, gradWoutT: ReferenceBuffer): void {
+    decoderWeightGradient(batch, hiddenStride, featureStride, f32(hidden), f32(dPre), f32(gradWoutT));
+  }
+
+  biasGradient(batch: number, featureStride: number, dPre: ReferenceBuffer, gradBias: ReferenceBuffer): void {
+    biasGradient(batch, featureStride, f32(dPre), f32(gradBias));
+  }
+
+  decoderHiddenGradient(batch: number, hiddenStride: number, featureStride: number, woutT: ReferenceBuffer, dPre: ReferenceBuffer, dHidden: ReferenceBuffer): void {
+    decoderHiddenGradient(batch, hiddenStride, featureStride, f32(woutT), f32(dPre), f32(dHidden));
+  }
+
+  adamUpdate(
+    param: ReferenceBuffer, grad: ReferenceBuffer, moment: ReferenceBuffer, velocity: ReferenceBuffer, count: number,
+    lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
+  ): void {
+    adamUpdate(f32(param), f32(grad), f32(moment), f32(velocity), count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
+  }
+
+  transposeInto(src: ReferenceBuffer, rows: number, cols: number, srcStride: number, dst: ReferenceBuffer, dstStride: number, accumulate: boolean): void {
+    transposeInto(f32(src), rows, cols, srcStride, f32(dst), dstStride, accumulate);
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,95 @@
+// KernelSet over one wasm instance: buffers are byte offsets in its memory; calls pass offsets, never copies.
+import type { KernelSet, BufferKind } from '../train/kernels.js';
+import { WasmArena } from './arena.js';
+import { compileKernels, instantiateKernels, type KernelExports, type WasmBuild } from './module.js';
+
+const BYTES: Record<BufferKind, number> = { f32: 4, i32: 4, u32: 4, f64: 8 };
+
+export class WasmKernels implements KernelSet<number> {
+  readonly backend = 'wasm' as const;
+  readonly arena: WasmArena;
+  private readonly statePtr: number;
+
+  constructor(readonly exports: KernelExports) {
+    this.arena = new WasmArena(exports);
+    this.statePtr = this.arena.allocate(80);
+  }
+
+  static async create(source?: WebAssembly.Module | ArrayBuffer | Uint8Array, build: WasmBuild = 'release'): Promise<WasmKernels> {
+    return new WasmKernels(await instantiateKernels(await compileKernels(source, build)));
+  }
+
+  allocate(kind: BufferKind, count: number): number {
+    return this.arena.allocate(Math.max(1, count) * BYTES[kind]);
+  }
+
+  write(buffer: number, kind: BufferKind, data: ArrayLike<number>): void {
+    const view = kind === 'f32' ? this.arena.f32(buffer, data.length) : kind === 'f64' ? this.arena.f64(buffer, data.length)
+      : kind === 'i32' ? this.arena.i32(buffer, data.length) : this.arena.u32(buffer, data.length);
+    view.set(data);
+  }
+
+  readF32(buffer: number, count: number): Float32Array {
+    return this.arena.f32(buffer, count).slice();
+  }
+
+  readF64(buffer: number, count: number): Float64Array {
+    return this.arena.f64(buffer, count).slice();
+  }
+
+  zero(buffer: number, kind: BufferKind, count: number): void {
+    new Uint8Array(this.exports.memory.buffer, buffer, count * BYTES[kind]).fill(0);
+  }
+
+  sampleBatch(
+    key0: number, key1: number, firstSample: number, batch: number, nFeatures: number, stride: number,
+    thresholds: number, dense: number, offsets: number, indices: number, values: number,
+  ): number {
+    return this.exports.sampleBatch(key0, key1, firstSample >>> 0, Math.floor(firstSample / 4294967296), batch, nFeatures, stride,
+      thresholds, dense, offsets, indices, values, this.statePtr);
+  }
+
+  encoderForward(batch: number, hiddenStride: number, offsets: number, indices: number, values: number, winT: number, hidden: number): void {
+    this.exports.encoderForward(batch, hiddenStride, offsets, indices, values, winT, hidden);
+  }
+
+  encoderBackward(batch: number, nFeatures: number, hiddenStride: number, offsets: number, indices: number, values: number, dHidden: number, gradWinT: number): void {
+    this.exports.encoderBackward(batch, nFeatures, hiddenStride, offsets, indices, values, dHidden, gradWinT);
+  }
+
+  decoderForward(
+    batch: number, nHidden: number, hiddenStride: number, featureStride: number,
+    hidden: number, woutT: number, bias: number, target: number, importance: number,
+    activation: number, slope: number, gradScale: number, dPre: number, featureLoss: number | null,
+  ): number {
+    return this.exports.decoderForward(batch, nHidden, hiddenStride, featureStride, hidden, woutT, bias, target, importance,
+      activation, slope, gradScale, dPre, featureLoss ?? 0);
+  }
+
+  decoderWeightGradient(batch: number, hiddenStride: number, featureStride: number, hidden: number, dPre: number, gradWoutT: number): void {
+    this.exports.decoderWeightGradient(batch, hiddenStride, featureStride, hidden, dPre, gradWoutT);
+  }
+
+  biasGradient(batch: number, featureStride: number, dPre: number, gradBias: number): void {
+    this.exports.biasGradient(batch, featureStride, dPre, gradBias);
+  }
+
+  decoderHiddenGradient(batch: number, hiddenStride: number, featureStride: number, woutT: number, dPre: number, dHidden: number): void {
+    this.exports.decoderHiddenGradient(batch, hiddenStride, featureStride, woutT, dPre, dHidden);
+  }
+
+  adamUpdate(
+    param: number, grad: number, moment: number, velocity: number, count: number,
+    lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
+  ): void {
+    this.exports.adamUpdate(param, grad, moment, velocity, count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
+  }
+
+  transposeInto(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number, accumulate: boolean): void {
+    this.exports.transposeInto(src, rows, cols, srcStride, dst, dstStride, accumulate);
+  }
+
+  dispose(): void {
+    // The instance and its memory are dropped with this object.
+  }
+}

@@ -1,0 +1,69 @@
+// Loads and instantiates the kernels module: wasm bytes from the package (node: file, browser: fetch) or the caller.
+import { instantiate } from '@assemblyscript/loader';
+
+/** The raw wasm ABI of assembly/index.ts (byte offsets and scalars). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  randomSeed(statePtr: number, key0: number, key1: number, counterLo: number, counterHi: number): void;
+  randomFillU32(statePtr: number, outPtr: number, count: number): void;
+  randomFillUniform(statePtr: number, outPtr: number, count: number, lo: number, hi: number): void;
+  sampleBatch(
+    key0: number, key1: number, firstLo: number, firstHi: number, batch: number, nFeatures: number, stride: number,
+    thresholdsPtr: number, densePtr: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number, statePtr: number,
+  ): number;
+  encoderForward(batch: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number, winTPtr: number, hiddenPtr: number): void;
+  encoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number,
+    dHiddenPtr: number, gradWinTPtr: number,
+  ): void;
+  decoderForward(
+    batch: number, nHidden: number, hiddenStride: number, featureStride: number,
+    hiddenPtr: number, woutTPtr: number, biasPtr: number, targetPtr: number, importancePtr: number,
+    activation: number, slope: number, gradScale: number, dPrePtr: number, featureLossPtr: number,
+  ): number;
+  decoderWeightGradient(batch: number, hiddenStride: number, featureStride: number, hiddenPtr: number, dPrePtr: number, gradWoutTPtr: number): void;
+  biasGradient(batch: number, featureStride: number, dPrePtr: number, gradBiasPtr: number): void;
+  decoderHiddenGradient(batch: number, hiddenStride: number, featureStride: number, woutTPtr: number, dPrePtr: number, dHiddenPtr: number): void;
+  adamUpdate(
+    paramPtr: number, gradPtr: number, momentPtr: number, velocityPtr: number, count: number,
+    lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
+  ): void;
+  transposeInto(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number, dstStride: number, accumulate: boolean): void;
+}
+
+export type WasmBuild = 'release' | 'debug';
+
+let compiled: Partial<Record<WasmBuild, Promise<WebAssembly.Module>>> = {};
+
+/** URL of a build's wasm file inside the package (build/ sits two levels above src/wasm and dist/wasm). */
+export function wasmUrl(build: WasmBuild = 'release'): URL {
+  return new URL(`../../build/${build}.wasm`, import.meta.url);
+}
+
+async function readBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
+  if (url.protocol === 'file:') {
+    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+    return fs.readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot load the kernels from ${url.href}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** Compiles the kernels module once per build (or takes a module / bytes from the caller). */
+export function compileKernels(source?: WebAssembly.Module | ArrayBuffer | Uint8Array, build: WasmBuild = 'release'): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  if (source) return WebAssembly.compile(source as BufferSource);
+  compiled[build] ??= readBytes(wasmUrl(build)).then((bytes) => WebAssembly.compile(bytes as BufferSource)).catch((error: unknown) => {
+    compiled = {};
+    throw new Error(`cannot load the wasm kernels (${wasmUrl(build).href}); run \`npm run build\` first: ${(error as Error).message}`);
+  });
+  return compiled[build]!;
+}
+
+/** A fresh instance (its own memory) of the kernels module. */
+export async function instantiateKernels(module: WebAssembly.Module): Promise<KernelExports> {
+  const { exports } = await instantiate<Record<string, unknown>>(module, {});
+  return exports as unknown as KernelExports;
+}
