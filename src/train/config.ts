@@ -101,7 +101,7 @@ export function resolveTrainConfig(input: Partial<TrainConfig> | ResolvedTrainCo
     return d as TrainConfig[K] | undefined;
   };
   const n = checkNumber(fieldByKey.get('nFeatures')!, get('nFeatures'));
-  if (input.nHidden !== undefined && input.ratio !== undefined) {
+  if (input.nHidden !== undefined && input.ratio !== undefined && input.nHidden !== Math.max(1, Math.floor(n * input.ratio))) {
     throw new ConfigError(`nHidden (--m) = ${input.nHidden} and ratio (--ratio) = ${input.ratio} conflict; give one of them`);
   }
   let m: number;

@@ -1,0 +1,64 @@
+// `persian-rug train`: --json shape, run directory contents, exit code 2 and nothing written on bad input.
+import { describe, expect, test } from 'vitest';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
+
+function capture() {
+  const out: string[] = [], err: string[] = [];
+  return { out, err, io: { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l) } };
+}
+
+describe('persian-rug train', () => {
+  test('--json: the last stdout line is the result object', async () => {
+    const c = capture();
+    const code = await main(['train', '--n', '32', '--m', '8', '--p', '0.1', '--steps', '20', '--batch', '64', '--eval-samples', '1024', '--json'], c.io);
+    expect(code).toBe(0);
+    const result = JSON.parse(c.out[c.out.length - 1]);
+    for (const key of ['config', 'steps', 'trainLoss', 'evalLoss', 'evalSamples', 'seconds', 'samplesPerSecond', 'backend']) expect(result).toHaveProperty(key);
+    expect(result.config.nFeatures).toBe(32);
+    expect(result.steps).toBe(20);
+    expect(result.evalSamples).toBe(1024);
+    expect(result.backend).toBe('wasm');
+    expect(result.evalLoss).toBeGreaterThan(0);
+  });
+
+  test('--out writes run.json and loadable weights in PyTorch layouts', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'pr-')), 'run');
+    const c = capture();
+    expect(await main(['train', '--n', '16', '--m', '4', '--steps', '5', '--batch', '32', '--eval-samples', '256', '--out', dir, '--backend', 'js'], c.io)).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['run.json', 'weights.safetensors']);
+    const record = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
+    expect(record.config.seed).toBe(0);
+    expect(record.lossHistory).toHaveLength(5);
+    const { tensors } = decodeSafetensors(new Uint8Array(await readFile(join(dir, 'weights.safetensors'))));
+    expect(tensors['encoder.weight'].shape).toEqual([4, 16]);
+    expect(tensors['decoder.weight'].shape).toEqual([16, 4]);
+    expect(tensors['decoder.bias'].shape).toEqual([16]);
+  });
+
+  test.each([
+    [['--p', '2'], /featureProbability \(--p\) = 2 is not a number in \(0, 1\]/],
+    [['--n', '-3'], /nFeatures \(--n\) = -3/],
+    [['--frobnicate'], /unknown flag --frobnicate/],
+    [['--steps', '10', '--epochs', '2'], /conflict/],
+  ])('bad input %j: exit 2, one line, nothing written', async (flags, message) => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'pr-')), 'never');
+    const c = capture();
+    expect(await main(['train', ...flags, '--out', dir], c.io)).toBe(2);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(message);
+    expect(c.out).toHaveLength(0);
+    await expect(readdir(dir)).rejects.toThrow();
+  });
+
+  test('--help and unknown commands', async () => {
+    const c = capture();
+    expect(await main(['train', '--help'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain('--freeze-in');
+    expect(await main(['nope'], c.io)).toBe(2);
+    expect(c.err[0]).toMatch(/unknown command "nope"/);
+  });
+});

@@ -1,0 +1,87 @@
+// Every wasm kernel against its TS twin through the shared KernelSet, on random shapes incl. non-multiples of the SIMD width.
+import { describe, expect, test } from 'vitest';
+import type { KernelSet } from '../../src/train/kernels.js';
+import { sampleThresholds } from '../../src/reference/sample.js';
+import { KERNEL, expectClose } from '../tolerance.js';
+import { put, referenceKernels, testValues, wasmKernels } from '../helpers.js';
+
+interface Shape { batch: number; n: number; m: number; p: number }
+const SHAPES: Shape[] = [
+  { batch: 1, n: 1, m: 1, p: 1 },
+  { batch: 3, n: 5, m: 2, p: 0.5 },
+  { batch: 7, n: 13, m: 6, p: 0.3 },
+  { batch: 33, n: 67, m: 17, p: 0.1 },
+  { batch: 64, n: 256, m: 64, p: 0.045 },
+];
+
+/** Runs the whole forward/backward kernel chain on one kernel set; returns every output buffer. */
+function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string, Float32Array | Float64Array | number> {
+  const fs = Math.ceil(s.n / 8) * 8, hs = Math.ceil(s.m / 4) * 4;
+  const pad = (rows: number, cols: number, stride: number, seed: number, scale: number): Float32Array => {
+    const v = testValues(rows * cols, seed, -scale, scale);
+    const out = new Float32Array(rows * stride);
+    for (let r = 0; r < rows; r++) out.set(v.subarray(r * cols, (r + 1) * cols), r * stride);
+    return out;
+  };
+  const winT = put(k, 'f32', pad(s.n, s.m, hs, 1, 0.5));
+  const woutT = put(k, 'f32', (() => { const w = new Float32Array(hs * fs); w.set(pad(s.m, s.n, fs, 2, 0.5)); return w; })());
+  const biasValues = new Float32Array(fs); biasValues.set(testValues(s.n, 3, -0.2, 0.2));
+  const bias = put(k, 'f32', biasValues);
+  const importanceValues = new Float32Array(fs); importanceValues.set(testValues(s.n, 4, 0.5, 2));
+  const importance = put(k, 'f32', importanceValues);
+  const thresholds = put(k, 'u32', sampleThresholds(new Array(s.n).fill(s.p), s.n));
+  const dense = k.allocate('f32', s.batch * fs), offsets = k.allocate('i32', s.batch + 1);
+  const indices = k.allocate('i32', s.batch * s.n), values = k.allocate('f32', s.batch * s.n);
+  const hidden = k.allocate('f32', s.batch * hs), dHidden = k.allocate('f32', s.batch * hs), dPre = k.allocate('f32', s.batch * fs);
+  const gradWinT = k.allocate('f32', s.n * hs), gradWoutT = k.allocate('f32', hs * fs), gradBias = k.allocate('f32', fs);
+  const featureLoss = k.allocate('f64', fs);
+  k.zero(featureLoss, 'f64', fs);
+  const nnz = k.sampleBatch(5, 6, 1000, s.batch, s.n, fs, thresholds, dense, offsets, indices, values);
+  k.encoderForward(s.batch, hs, offsets, indices, values, winT, hidden);
+  const loss = k.decoderForward(s.batch, s.m, hs, fs, hidden, woutT, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss);
+  k.decoderWeightGradient(s.batch, hs, fs, hidden, dPre, gradWoutT);
+  k.biasGradient(s.batch, fs, dPre, gradBias);
+  k.decoderHiddenGradient(s.batch, hs, fs, woutT, dPre, dHidden);
+  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT);
+  const moment = put(k, 'f32', testValues(hs * fs, 8, -0.01, 0.01));
+  const velocity = put(k, 'f32', testValues(hs * fs, 9, 0, 1e-4));
+  k.adamUpdate(woutT, gradWoutT, moment, velocity, hs * fs, 1e-3, 0.9, 0.999, 1e-7, 1 - 0.9 ** 3, 1 - 0.999 ** 3);
+  const transposed = k.allocate('f32', s.m * fs);
+  k.transposeInto(winT, s.n, s.m, hs, transposed, fs, false);
+  k.transposeInto(winT, s.n, s.m, hs, transposed, fs, true);
+  return {
+    nnz, loss,
+    dense: k.readF32(dense, s.batch * fs),
+    hidden: k.readF32(hidden, s.batch * hs),
+    dPre: k.readF32(dPre, s.batch * fs),
+    featureLoss: k.readF64(featureLoss, fs),
+    gradWoutT: k.readF32(gradWoutT, hs * fs),
+    gradBias: k.readF32(gradBias, fs),
+    dHidden: k.readF32(dHidden, s.batch * hs),
+    gradWinT: k.readF32(gradWinT, s.n * hs),
+    woutTAfterAdam: k.readF32(woutT, hs * fs),
+    moment: k.readF32(moment, hs * fs),
+    velocity: k.readF32(velocity, hs * fs),
+    transposed: k.readF32(transposed, s.m * fs),
+  };
+}
+
+describe('wasm kernels equal their TS twins', () => {
+  for (const s of SHAPES) {
+    for (const [name, code] of [['relu', 0], ['identity', 1], ['gelu', 2], ['tanh', 3], ['leaky_relu', 4]] as const) {
+      if (name !== 'relu' && s.n > 67) continue;
+      test(`batch ${s.batch}, n ${s.n}, m ${s.m}, p ${s.p}, ${name}`, async () => {
+        const wasm = chain(await wasmKernels(), s, code);
+        const ref = chain(referenceKernels, s, code);
+        expect(wasm.nnz).toBe(ref.nnz);
+        expect(Array.from(wasm.dense as Float32Array)).toEqual(Array.from(ref.dense as Float32Array));
+        expect(Math.abs((wasm.loss as number) - (ref.loss as number))).toBeLessThanOrEqual(KERNEL.relative * 10 * Math.abs(ref.loss as number) + KERNEL.absolute);
+        for (const key of ['hidden', 'dPre', 'featureLoss', 'gradWoutT', 'gradBias', 'dHidden', 'gradWinT', 'woutTAfterAdam', 'moment', 'velocity', 'transposed']) {
+          // Gradients sum over the batch; their error scales with the batch and the size of the terms.
+          const relative = KERNEL.relative * (key.startsWith('grad') || key === 'dHidden' ? 10 : 1);
+          expectClose(wasm[key] as Float32Array, ref[key] as Float32Array, relative, KERNEL.absolute, key);
+        }
+      });
+    }
+  }
+});
