@@ -1,10 +1,11 @@
 // Decoder: pre = W_out h + b, y = act(pre), loss and output gradient (fused); then the W_out, bias
-// and hidden gradients.
+// and hidden gradients in one pass over the nonzero output gradients.
 //
 // Layout (strides multiples of 8 for features, 4 for hidden; padding is 0 and stays 0):
-//   hidden, dHidden f32[batch * hiddenStride]; woutT, gradWoutT f32[hiddenStride * featureStride]
-//   (row k = column k of W_out); bias, importance f32[featureStride] (importance 0 on padding);
-//   target, dPre f32[batch * featureStride]; featureLoss f64[featureStride] or 0 (not accumulated).
+//   hidden, dHidden f32[batch * hiddenStride]; woutT f32[hiddenStride * featureStride] (row k =
+//   column k of W_out, for the forward GEMM); wout, gradWout f32[nFeatures * hiddenStride] (row i =
+//   row i of W_out, for the backward pass); bias, importance f32[featureStride] (importance 0 on
+//   padding); target, dPre f32[batch * featureStride]; featureLoss f64[featureStride] or 0.
 // Loss: returns sum over b, i of I_i (y - x)^2 (the host divides by batch * nFeatures).
 // Gradient: dPre = gradScale * I_i * (y - x) * act'(pre), gradScale = 2 / (batch * nFeatures).
 import { ACTIVATION_RELU, ACTIVATION_IDENTITY, ACTIVATION_LEAKY_RELU, activationValue, activationDerivative } from "./activation";
@@ -137,77 +138,50 @@ export function decoderForward(
   return loss;
 }
 
-/** gradWoutT[k, i] = sum_b hidden[b, k] dPre[b, i]; 4 x 8 tiles (4 hidden units x 8 outputs) over b. */
-export function decoderWeightGradient(
-  batch: i32, hiddenStride: i32, featureStride: i32, hiddenPtr: usize, dPrePtr: usize, gradWoutTPtr: usize,
+/**
+ * Backward through the decoder, skipping zero output gradients (inactive ReLU with zero target, padding):
+ *   gradWout[i, :] = sum_b dPre[b, i] hidden[b, :];  gradBias[i] = sum_b dPre[b, i];
+ *   dHidden[b, :] = sum_i dPre[b, i] wout[i, :]  (only when computeHidden).
+ * gradWout and gradBias are overwritten. Cost O(batch featureStride / 4 + nnz(dPre) hiddenStride / 2) vector ops.
+ */
+export function decoderBackward(
+  batch: i32, nFeatures: i32, hiddenStride: i32, featureStride: i32, hiddenPtr: usize, woutPtr: usize, dPrePtr: usize,
+  gradWoutPtr: usize, gradBiasPtr: usize, dHiddenPtr: usize, computeHidden: bool,
 ): void {
   const hRow = <usize>hiddenStride << 2;
   const dRow = <usize>featureStride << 2;
-  for (let i = 0; i < featureStride; i += 8) {
-    for (let k = 0; k < hiddenStride; k += 4) {
-      let a00 = f32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-      let d = dPrePtr + (<usize>i << 2);
-      let h = hiddenPtr + (<usize>k << 2);
-      for (let b = 0; b < batch; b++, d += dRow, h += hRow) {
-        const d0 = v128.load(d), d1 = v128.load(d, 16);
-        const hv = v128.load(h);
-        let s = f32x4.splat(f32x4.extract_lane(hv, 0));
-        a00 = f32x4.add(a00, f32x4.mul(s, d0)); a01 = f32x4.add(a01, f32x4.mul(s, d1));
-        s = f32x4.splat(f32x4.extract_lane(hv, 1));
-        a10 = f32x4.add(a10, f32x4.mul(s, d0)); a11 = f32x4.add(a11, f32x4.mul(s, d1));
-        s = f32x4.splat(f32x4.extract_lane(hv, 2));
-        a20 = f32x4.add(a20, f32x4.mul(s, d0)); a21 = f32x4.add(a21, f32x4.mul(s, d1));
-        s = f32x4.splat(f32x4.extract_lane(hv, 3));
-        a30 = f32x4.add(a30, f32x4.mul(s, d0)); a31 = f32x4.add(a31, f32x4.mul(s, d1));
+  memory.fill(gradWoutPtr, 0, <usize>nFeatures * hRow);
+  memory.fill(gradBiasPtr, 0, dRow);
+  const zero = f32x4.splat(0);
+  for (let b = 0; b < batch; b++) {
+    const h = hiddenPtr + <usize>b * hRow;
+    const dh = dHiddenPtr + <usize>b * hRow;
+    if (computeHidden) memory.fill(dh, 0, hRow);
+    const dRowPtr = dPrePtr + <usize>b * dRow;
+    for (let i = 0; i < featureStride; i += 4) {
+      const v = v128.load(dRowPtr + (<usize>i << 2));
+      let bits = i32x4.bitmask(f32x4.ne(v, zero));
+      while (bits != 0) {
+        const l = ctz(bits);
+        bits &= bits - 1;
+        const feature = i + l;
+        const d = load<f32>(dRowPtr + (<usize>feature << 2));
+        const gb = gradBiasPtr + (<usize>feature << 2);
+        store<f32>(gb, load<f32>(gb) + d);
+        const ds = f32x4.splat(d);
+        const g = gradWoutPtr + <usize>feature * hRow;
+        const w = woutPtr + <usize>feature * hRow;
+        if (computeHidden) {
+          for (let k: usize = 0; k < hRow; k += 16) {
+            v128.store(g + k, f32x4.add(v128.load(g + k), f32x4.mul(ds, v128.load(h + k))));
+            v128.store(dh + k, f32x4.add(v128.load(dh + k), f32x4.mul(ds, v128.load(w + k))));
+          }
+        } else {
+          for (let k: usize = 0; k < hRow; k += 16) {
+            v128.store(g + k, f32x4.add(v128.load(g + k), f32x4.mul(ds, v128.load(h + k))));
+          }
+        }
       }
-      const g = gradWoutTPtr + (<usize>k * <usize>featureStride + <usize>i << 2);
-      v128.store(g, a00); v128.store(g, a01, 16);
-      v128.store(g + dRow, a10); v128.store(g + dRow, a11, 16);
-      v128.store(g + 2 * dRow, a20); v128.store(g + 2 * dRow, a21, 16);
-      v128.store(g + 3 * dRow, a30); v128.store(g + 3 * dRow, a31, 16);
-    }
-  }
-}
-
-/** gradBias[i] = sum_b dPre[b, i]. */
-export function biasGradient(batch: i32, featureStride: i32, dPrePtr: usize, gradBiasPtr: usize): void {
-  const dRow = <usize>featureStride << 2;
-  for (let i = 0; i < featureStride; i += 4) {
-    let a = f32x4.splat(0);
-    let d = dPrePtr + (<usize>i << 2);
-    for (let b = 0; b < batch; b++, d += dRow) a = f32x4.add(a, v128.load(d));
-    v128.store(gradBiasPtr + (<usize>i << 2), a);
-  }
-}
-
-/** dHidden[b, k] = sum_i woutT[k, i] dPre[b, i]; 2 x 4 tiles (2 samples x 4 hidden units), vectors over i. */
-export function decoderHiddenGradient(
-  batch: i32, hiddenStride: i32, featureStride: i32, woutTPtr: usize, dPrePtr: usize, dHiddenPtr: usize,
-): void {
-  const hRow = <usize>hiddenStride << 2;
-  const dRow = <usize>featureStride << 2;
-  let b = 0;
-  for (; b < batch; b += 2) {
-    const two = b + 1 < batch;
-    const d0p = dPrePtr + <usize>b * dRow;
-    const d1p = two ? d0p + dRow : d0p;
-    for (let k = 0; k < hiddenStride; k += 4) {
-      let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-      const w0p = woutTPtr + <usize>k * dRow;
-      for (let o: usize = 0; o < dRow; o += 16) {
-        const d0 = v128.load(d0p + o), d1 = v128.load(d1p + o);
-        let w = v128.load(w0p + o);
-        a00 = f32x4.add(a00, f32x4.mul(w, d0)); a10 = f32x4.add(a10, f32x4.mul(w, d1));
-        w = v128.load(w0p + dRow + o);
-        a01 = f32x4.add(a01, f32x4.mul(w, d0)); a11 = f32x4.add(a11, f32x4.mul(w, d1));
-        w = v128.load(w0p + 2 * dRow + o);
-        a02 = f32x4.add(a02, f32x4.mul(w, d0)); a12 = f32x4.add(a12, f32x4.mul(w, d1));
-        w = v128.load(w0p + 3 * dRow + o);
-        a03 = f32x4.add(a03, f32x4.mul(w, d0)); a13 = f32x4.add(a13, f32x4.mul(w, d1));
-      }
-      const out0 = dHiddenPtr + (<usize>b * <usize>hiddenStride + <usize>k << 2);
-      v128.store(out0, pack4(a00, a01, a02, a03));
-      if (two) v128.store(out0 + hRow, pack4(a10, a11, a12, a13));
     }
   }
 }

@@ -24,13 +24,16 @@ export function encoderForward(
   }
 }
 
-/** gradWinT = 0, then gradWinT[j, :] += x * dHidden[b, :] for every active (b, j, x). */
+/**
+ * gradWinT[j, :] += x * dHidden[b, :] for every active (b, j, x), after zeroing gradWinT unless
+ * accumulate (tied weights add the encoder's share to the decoder's gradient in the same buffer).
+ */
 export function encoderBackward(
   batch: i32, nFeatures: i32, hiddenStride: i32, offsetsPtr: usize, indicesPtr: usize, valuesPtr: usize,
-  dHiddenPtr: usize, gradWinTPtr: usize,
+  dHiddenPtr: usize, gradWinTPtr: usize, accumulate: bool,
 ): void {
   const rowBytes = <usize>hiddenStride << 2;
-  memory.fill(gradWinTPtr, 0, <usize>nFeatures * rowBytes);
+  if (!accumulate) memory.fill(gradWinTPtr, 0, <usize>nFeatures * rowBytes);
   for (let b = 0; b < batch; b++) {
     const d = dHiddenPtr + <usize>b * rowBytes;
     const end = load<i32>(offsetsPtr + (<usize>(b + 1) << 2));

@@ -1,5 +1,5 @@
 // Specs of assembly/decoder.ts against a scalar loop on a small odd-shaped problem (remainder rows).
-import { decoderForward, decoderWeightGradient, biasGradient, decoderHiddenGradient } from "../decoder";
+import { decoderForward, decoderBackward } from "../decoder";
 
 function ptr<T>(a: T): usize {
   // @ts-ignore: dataStart exists on typed arrays
@@ -38,17 +38,18 @@ describe("decoder", () => {
     expect<f64>(Math.abs(fl - expected)).toBeLessThan(1e-6);
   });
 
-  it("gradients match scalar sums", () => {
+  it("backward matches scalar sums and skips zero gradients", () => {
     const dPre = new Float32Array(batch * fs);
-    for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) dPre[b * fs + i] = <f32>((b * 3 + i) % 4) - 1.5;
-    const gW = new Float32Array(hs * fs), gB = new Float32Array(fs), dH = new Float32Array(batch * hs);
-    decoderWeightGradient(batch, hs, fs, ptr(hidden), ptr(dPre), ptr(gW));
-    biasGradient(batch, fs, ptr(dPre), ptr(gB));
-    decoderHiddenGradient(batch, hs, fs, ptr(woutT), ptr(dPre), ptr(dH));
-    for (let k = 0; k < hs; k++) for (let i = 0; i < fs; i++) {
+    for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) dPre[b * fs + i] = (b + i) % 3 == 1 ? 0 : <f32>((b * 3 + i) % 4) - 1.5;
+    const wout = new Float32Array(n * hs);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * hs + k] = woutT[k * fs + i];
+    const gW = new Float32Array(n * hs), gB = new Float32Array(fs), dH = new Float32Array(batch * hs);
+    gW[0] = 123; gB[1] = 5; dH[2] = 7; // overwritten
+    decoderBackward(batch, n, hs, fs, ptr(hidden), ptr(wout), ptr(dPre), ptr(gW), ptr(gB), ptr(dH), true);
+    for (let i = 0; i < n; i++) for (let k = 0; k < hs; k++) {
       let s: f64 = 0;
       for (let b = 0; b < batch; b++) s += <f64>hidden[b * hs + k] * <f64>dPre[b * fs + i];
-      expect<f64>(Math.abs(<f64>gW[k * fs + i] - s)).toBeLessThan(1e-6);
+      expect<f64>(Math.abs(<f64>gW[i * hs + k] - s)).toBeLessThan(1e-6);
     }
     for (let i = 0; i < fs; i++) {
       let s: f64 = 0;
@@ -57,7 +58,7 @@ describe("decoder", () => {
     }
     for (let b = 0; b < batch; b++) for (let k = 0; k < hs; k++) {
       let s: f64 = 0;
-      for (let i = 0; i < fs; i++) s += <f64>woutT[k * fs + i] * <f64>dPre[b * fs + i];
+      for (let i = 0; i < n; i++) s += <f64>wout[i * hs + k] * <f64>dPre[b * fs + i];
       expect<f64>(Math.abs(<f64>dH[b * hs + k] - s)).toBeLessThan(1e-6);
     }
   });

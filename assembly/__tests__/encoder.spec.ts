@@ -33,8 +33,10 @@ describe("encoder", () => {
     for (let i = 0; i < 8; i++) dHidden[i] = <f32>(i + 1);
     const grad = new Float32Array(12);
     grad[5] = 42; // zeroed by the kernel
-    encoderBackward(2, 3, 4, ptr(offsets), ptr(indices), ptr(values), ptr(dHidden), ptr(grad));
+    encoderBackward(2, 3, 4, ptr(offsets), ptr(indices), ptr(values), ptr(dHidden), ptr(grad), false);
     const expected: f32[] = [0.5, 1, 1.5, 2, 15, 18, 21, 24, 2, 4, 6, 8];
     for (let i = 0; i < 12; i++) expect<f32>(grad[i]).toBe(expected[i]);
+    encoderBackward(2, 3, 4, ptr(offsets), ptr(indices), ptr(values), ptr(dHidden), ptr(grad), true);
+    for (let i = 0; i < 12; i++) expect<f32>(grad[i]).toBe(2 * expected[i]);
   });
 });

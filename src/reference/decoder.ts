@@ -1,5 +1,6 @@
 // Plain-TS twin of assembly/decoder.ts: pre = W_out h + b, y = act(pre), loss, dPre; W_out, bias, hidden gradients.
-// Layout as the kernel: woutT [hiddenStride x featureStride] (row k = column k of W_out), padding 0.
+// Layout as the kernel: woutT [hiddenStride x featureStride] (row k = column k of W_out) for the forward,
+// wout [nFeatures x hiddenStride] (row i = row i of W_out) for the backward; padding 0.
 // Sums run in f64 here and in f32 in the kernel; results agree within test/tolerance.ts.
 import { activationValue, activationDerivative } from './activation.js';
 
@@ -25,34 +26,26 @@ export function decoderForward(
   return loss;
 }
 
-export function decoderWeightGradient(
-  batch: number, hiddenStride: number, featureStride: number, hidden: Float32Array, dPre: Float32Array, gradWoutT: Float32Array,
+/**
+ * gradWout[i, :] = sum_b dPre[b, i] hidden[b, :]; gradBias[i] = sum_b dPre[b, i]; dHidden[b, :] = sum_i dPre[b, i] wout[i, :]
+ * (when computeHidden). wout, gradWout [nFeatures x hiddenStride]; terms with dPre = 0 are skipped, as in the kernel.
+ */
+export function decoderBackward(
+  batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: Float32Array, wout: Float32Array,
+  dPre: Float32Array, gradWout: Float32Array, gradBias: Float32Array, dHidden: Float32Array, computeHidden: boolean,
 ): void {
-  for (let k = 0; k < hiddenStride; k++) {
-    for (let i = 0; i < featureStride; i++) {
-      let g = 0;
-      for (let b = 0; b < batch; b++) g += hidden[b * hiddenStride + k] * dPre[b * featureStride + i];
-      gradWoutT[k * featureStride + i] = g;
-    }
-  }
-}
-
-export function biasGradient(batch: number, featureStride: number, dPre: Float32Array, gradBias: Float32Array): void {
-  for (let i = 0; i < featureStride; i++) {
-    let g = 0;
-    for (let b = 0; b < batch; b++) g += dPre[b * featureStride + i];
-    gradBias[i] = g;
-  }
-}
-
-export function decoderHiddenGradient(
-  batch: number, hiddenStride: number, featureStride: number, woutT: Float32Array, dPre: Float32Array, dHidden: Float32Array,
-): void {
+  gradWout.fill(0, 0, nFeatures * hiddenStride);
+  gradBias.fill(0, 0, featureStride);
   for (let b = 0; b < batch; b++) {
-    for (let k = 0; k < hiddenStride; k++) {
-      let g = 0;
-      for (let i = 0; i < featureStride; i++) g += woutT[k * featureStride + i] * dPre[b * featureStride + i];
-      dHidden[b * hiddenStride + k] = g;
+    if (computeHidden) dHidden.fill(0, b * hiddenStride, (b + 1) * hiddenStride);
+    for (let i = 0; i < featureStride; i++) {
+      const d = dPre[b * featureStride + i];
+      if (d === 0) continue;
+      gradBias[i] += d;
+      for (let k = 0; k < hiddenStride; k++) {
+        gradWout[i * hiddenStride + k] += d * hidden[b * hiddenStride + k];
+        if (computeHidden) dHidden[b * hiddenStride + k] += d * wout[i * hiddenStride + k];
+      }
     }
   }
 }

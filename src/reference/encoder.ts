@@ -12,10 +12,12 @@ export function encoderForward(batch: number, hiddenStride: number, sparse: Spar
   }
 }
 
+/** gradWinT[j, :] += x dHidden[b, :] over active (b, j, x), after zeroing gradWinT unless accumulate. */
 export function encoderBackward(
   batch: number, nFeatures: number, hiddenStride: number, sparse: SparseBatch, dHidden: Float32Array, gradWinT: Float32Array,
+  accumulate: boolean,
 ): void {
-  gradWinT.fill(0, 0, nFeatures * hiddenStride);
+  if (!accumulate) gradWinT.fill(0, 0, nFeatures * hiddenStride);
   for (let b = 0; b < batch; b++) {
     for (let e = sparse.offsets[b]; e < sparse.offsets[b + 1]; e++) {
       const x = sparse.values[e], g = sparse.indices[e] * hiddenStride;

@@ -2,7 +2,7 @@
 import type { KernelSet, BufferKind } from '../train/kernels.js';
 import { sampleBatch } from './sample.js';
 import { encoderForward, encoderBackward } from './encoder.js';
-import { decoderForward, decoderWeightGradient, biasGradient, decoderHiddenGradient } from './decoder.js';
+import { decoderForward, decoderBackward } from './decoder.js';
 import { adamUpdate } from './adam.js';
 import { transposeInto } from './layout.js';
 
@@ -48,9 +48,9 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
 
   encoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, offsets: ReferenceBuffer, indices: ReferenceBuffer, values: ReferenceBuffer,
-    dHidden: ReferenceBuffer, gradWinT: ReferenceBuffer,
+    dHidden: ReferenceBuffer, gradWinT: ReferenceBuffer, accumulate: boolean,
   ): void {
-    encoderBackward(batch, nFeatures, hiddenStride, { offsets: offsets as Int32Array, indices: indices as Int32Array, values: f32(values) }, f32(dHidden), f32(gradWinT));
+    encoderBackward(batch, nFeatures, hiddenStride, { offsets: offsets as Int32Array, indices: indices as Int32Array, values: f32(values) }, f32(dHidden), f32(gradWinT), accumulate);
   }
 
   decoderForward(
@@ -62,16 +62,11 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
       activation, slope, gradScale, f32(dPre), featureLoss as Float64Array | null);
   }
 
-  decoderWeightGradient(batch: number, hiddenStride: number, featureStride: number, hidden: ReferenceBuffer, dPre: ReferenceBuffer, gradWoutT: ReferenceBuffer): void {
-    decoderWeightGradient(batch, hiddenStride, featureStride, f32(hidden), f32(dPre), f32(gradWoutT));
-  }
-
-  biasGradient(batch: number, featureStride: number, dPre: ReferenceBuffer, gradBias: ReferenceBuffer): void {
-    biasGradient(batch, featureStride, f32(dPre), f32(gradBias));
-  }
-
-  decoderHiddenGradient(batch: number, hiddenStride: number, featureStride: number, woutT: ReferenceBuffer, dPre: ReferenceBuffer, dHidden: ReferenceBuffer): void {
-    decoderHiddenGradient(batch, hiddenStride, featureStride, f32(woutT), f32(dPre), f32(dHidden));
+  decoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: ReferenceBuffer, wout: ReferenceBuffer, dPre: ReferenceBuffer,
+    gradWout: ReferenceBuffer, gradBias: ReferenceBuffer, dHidden: ReferenceBuffer, computeHidden: boolean,
+  ): void {
+    decoderBackward(batch, nFeatures, hiddenStride, featureStride, f32(hidden), f32(wout), f32(dPre), f32(gradWout), f32(gradBias), f32(dHidden), computeHidden);
   }
 
   adamUpdate(

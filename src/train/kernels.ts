@@ -17,15 +17,16 @@ export interface KernelSet<B> {
     thresholds: B, dense: B, offsets: B, indices: B, values: B,
   ): number;
   encoderForward(batch: number, hiddenStride: number, offsets: B, indices: B, values: B, winT: B, hidden: B): void;
-  encoderBackward(batch: number, nFeatures: number, hiddenStride: number, offsets: B, indices: B, values: B, dHidden: B, gradWinT: B): void;
+  encoderBackward(batch: number, nFeatures: number, hiddenStride: number, offsets: B, indices: B, values: B, dHidden: B, gradWinT: B, accumulate: boolean): void;
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number,
     hidden: B, woutT: B, bias: B, target: B, importance: B,
     activation: number, slope: number, gradScale: number, dPre: B, featureLoss: B | null,
   ): number;
-  decoderWeightGradient(batch: number, hiddenStride: number, featureStride: number, hidden: B, dPre: B, gradWoutT: B): void;
-  biasGradient(batch: number, featureStride: number, dPre: B, gradBias: B): void;
-  decoderHiddenGradient(batch: number, hiddenStride: number, featureStride: number, woutT: B, dPre: B, dHidden: B): void;
+  decoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: B, wout: B, dPre: B,
+    gradWout: B, gradBias: B, dHidden: B, computeHidden: boolean,
+  ): void;
   adamUpdate(
     param: B, grad: B, moment: B, velocity: B, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,

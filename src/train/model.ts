@@ -2,10 +2,11 @@
 //
 // Layout (padding is 0 and stays 0, so kernels need no edge cases):
 //   featureStride fs = ceil(n / 8) 8, hiddenStride hs = ceil(m / 4) 4
-//   winT [n x hs] (row j = column j of W_in), woutT [hs x fs] (row k = column k of W_out), bias [fs]
-//   grads and Adam moments alike; batch: dense x [B x fs], CSR (offsets [B + 1], indices/values [B n]),
-//   hidden, dHidden [B x hs], dPre [B x fs]; featureLoss f64 [fs].
-// Tied weights: the parameter is woutT (= W_in padded); winT is its transpose, refreshed after each update.
+//   parameters: winT [n x hs] (row j = column j of W_in), wout [n x hs] (row i = row i of W_out), bias [fs];
+//   woutT [hs x fs] (row k = column k of W_out) is a copy for the forward GEMM, refreshed after each update;
+//   gradients and Adam moments share their parameter's layout; batch: dense x [B x fs], CSR (offsets
+//   [B + 1], indices/values [B n]), hidden, dHidden [B x hs], dPre [B x fs]; featureLoss f64 [fs].
+// Tied weights: W_out = W_in^T means wout and winT are the same matrix, so they share one buffer (and one gradient).
 import type { EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
 import type { KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
@@ -35,9 +36,10 @@ export function modelShape(config: ResolvedTrainConfig): ModelShape {
 /** Bytes of buffers a model allocates (wasm memory must hold them, below 4 GiB). */
 export function modelBytes(config: ResolvedTrainConfig): number {
   const { nFeatures: n, batch: b, featureStride: fs, hiddenStride: hs } = modelShape(config);
-  const parameters = n * hs + hs * fs + fs;
-  const batchBuffers = b * fs * 2 + (b + 1) + 2 * b * n + 2 * b * hs + fs * 2 + fs * 2;
-  return 4 * (4 * parameters + batchBuffers) + 16 * 24 + 65536;
+  const matrices = config.tied ? 1 : 2;
+  const parameterFloats = 4 * (matrices * n * hs + fs) + hs * fs;
+  const batchFloats = b * fs * 2 + (b + 1) + 2 * b * n + 2 * b * hs + fs * 3 + Math.ceil(n / 4) * 4;
+  return 4 * (parameterFloats + batchFloats) + 16 * 32 + 65536;
 }
 
 export class Model<B> {
@@ -45,10 +47,10 @@ export class Model<B> {
   step = 0;
   private readonly trainKey: [number, number];
   private readonly activationCode: number;
-  private readonly winT: B; private readonly woutT: B; private readonly bias: B;
-  private readonly gradWinT: B; private readonly gradWoutT: B; private readonly gradBias: B;
+  private readonly winT: B; private readonly wout: B; private readonly woutT: B; private readonly bias: B;
+  private readonly gradWinT: B; private readonly gradWout: B; private readonly gradBias: B;
   private readonly momentWinT: B; private readonly velocityWinT: B;
-  private readonly momentWoutT: B; private readonly velocityWoutT: B;
+  private readonly momentWout: B; private readonly velocityWout: B;
   private readonly momentBias: B; private readonly velocityBias: B;
   private readonly thresholds: B; private readonly importance: B;
   private readonly dense: B; private readonly offsets: B; private readonly indices: B; private readonly values: B;
@@ -58,11 +60,15 @@ export class Model<B> {
     const s = (this.shape = modelShape(config));
     const { nFeatures: n, batch, featureStride: fs, hiddenStride: hs } = s;
     const k = kernels;
-    this.winT = k.allocate('f32', n * hs); this.woutT = k.allocate('f32', hs * fs); this.bias = k.allocate('f32', fs);
-    this.gradWinT = k.allocate('f32', n * hs); this.gradWoutT = k.allocate('f32', hs * fs); this.gradBias = k.allocate('f32', fs);
-    this.momentWinT = k.allocate('f32', n * hs); this.velocityWinT = k.allocate('f32', n * hs);
-    this.momentWoutT = k.allocate('f32', hs * fs); this.velocityWoutT = k.allocate('f32', hs * fs);
-    this.momentBias = k.allocate('f32', fs); this.velocityBias = k.allocate('f32', fs);
+    const matrix = (): B => k.allocate('f32', n * hs);
+    this.wout = matrix(); this.gradWout = matrix(); this.momentWout = matrix(); this.velocityWout = matrix();
+    if (config.tied) {
+      this.winT = this.wout; this.gradWinT = this.gradWout; this.momentWinT = this.momentWout; this.velocityWinT = this.velocityWout;
+    } else {
+      this.winT = matrix(); this.gradWinT = matrix(); this.momentWinT = matrix(); this.velocityWinT = matrix();
+    }
+    this.woutT = k.allocate('f32', hs * fs); this.bias = k.allocate('f32', fs);
+    this.gradBias = k.allocate('f32', fs); this.momentBias = k.allocate('f32', fs); this.velocityBias = k.allocate('f32', fs);
     this.thresholds = k.allocate('u32', Math.ceil(n / 4) * 4);
     this.importance = k.allocate('f32', fs);
     this.dense = k.allocate('f32', batch * fs);
@@ -87,24 +93,32 @@ export class Model<B> {
     if (w.nFeatures !== n || w.nHidden !== m) throw new Error(`weights are ${w.nHidden} x ${w.nFeatures}; the model is ${m} x ${n}`);
     const winT = new Float32Array(n * hs);
     for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) winT[j * hs + k] = w.win[k * n + j];
-    const woutT = new Float32Array(hs * fs);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) woutT[k * fs + i] = w.wout[i * m + k];
+    const wout = new Float32Array(n * hs);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * hs + k] = w.wout[i * m + k];
     const bias = new Float32Array(fs);
     if (this.config.bias) bias.set(w.bias);
-    this.kernels.write(this.winT, 'f32', winT);
-    this.kernels.write(this.woutT, 'f32', woutT);
+    // Tied: wout and winT are one buffer; W_in decides (W_out = W_in^T).
+    this.kernels.write(this.wout, 'f32', this.config.tied ? winT : wout);
+    if (!this.config.tied) this.kernels.write(this.winT, 'f32', winT);
     this.kernels.write(this.bias, 'f32', bias);
+    this.refreshForwardCopy();
+  }
+
+  /** woutT[k, i] = wout[i, k]: the forward GEMM's copy of W_out. */
+  private refreshForwardCopy(): void {
+    const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs } = this.shape;
+    this.kernels.transposeInto(this.wout, n, m, hs, this.woutT, fs, false);
   }
 
   /** Weights in PyTorch layouts (copies). */
   weights(): ModelWeights {
-    const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs } = this.shape;
+    const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
     const winT = this.kernels.readF32(this.winT, n * hs);
-    const woutT = this.kernels.readF32(this.woutT, hs * fs);
+    const woutRows = this.kernels.readF32(this.wout, n * hs);
     const win = new Float32Array(m * n);
     for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) win[k * n + j] = winT[j * hs + k];
     const wout = new Float32Array(n * m);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * m + k] = woutT[k * fs + i];
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * m + k] = woutRows[i * hs + k];
     const bias = this.kernels.readF32(this.bias, n);
     return { nFeatures: n, nHidden: m, win, wout, bias };
   }
@@ -123,29 +137,20 @@ export class Model<B> {
   trainStep(): number {
     const k = this.kernels;
     const c = this.config;
-    const { nFeatures: n, nHidden: m, batch, featureStride: fs, hiddenStride: hs } = this.shape;
+    const { nFeatures: n, batch, featureStride: fs, hiddenStride: hs } = this.shape;
     const loss = this.forward(this.trainKey, this.step * batch, batch, null) / (batch * n);
-    k.decoderWeightGradient(batch, hs, fs, this.hidden, this.dPre, this.gradWoutT);
-    if (c.bias) k.biasGradient(batch, fs, this.dPre, this.gradBias);
     const trainIn = !c.freezeIn;
-    if (trainIn) {
-      k.decoderHiddenGradient(batch, hs, fs, this.woutT, this.dPre, this.dHidden);
-      k.encoderBackward(batch, n, hs, this.offsets, this.indices, this.values, this.dHidden, this.gradWinT);
-    }
+    k.decoderBackward(batch, n, hs, fs, this.hidden, this.wout, this.dPre, this.gradWout, this.gradBias, this.dHidden, trainIn);
+    if (trainIn) k.encoderBackward(batch, n, hs, this.offsets, this.indices, this.values, this.dHidden, this.gradWinT, c.tied);
     this.step++;
     const bc1 = 1 - c.adamBeta1 ** this.step;
     const bc2 = 1 - c.adamBeta2 ** this.step;
     const adam = (param: B, grad: B, moment: B, velocity: B, count: number): void =>
       k.adamUpdate(param, grad, moment, velocity, count, c.lr, c.adamBeta1, c.adamBeta2, c.adamEps, bc1, bc2);
-    if (c.tied) {
-      k.transposeInto(this.gradWinT, n, m, hs, this.gradWoutT, fs, true);
-      adam(this.woutT, this.gradWoutT, this.momentWoutT, this.velocityWoutT, hs * fs);
-      k.transposeInto(this.woutT, m, n, fs, this.winT, hs, false);
-    } else {
-      adam(this.woutT, this.gradWoutT, this.momentWoutT, this.velocityWoutT, hs * fs);
-      if (trainIn) adam(this.winT, this.gradWinT, this.momentWinT, this.velocityWinT, n * hs);
-    }
+    adam(this.wout, this.gradWout, this.momentWout, this.velocityWout, n * hs);
+    if (trainIn && !c.tied) adam(this.winT, this.gradWinT, this.momentWinT, this.velocityWinT, n * hs);
     if (c.bias) adam(this.bias, this.gradBias, this.momentBias, this.velocityBias, fs);
+    this.refreshForwardCopy();
     return loss;
   }
 

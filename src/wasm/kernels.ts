@@ -53,8 +53,11 @@ export class WasmKernels implements KernelSet<number> {
     this.exports.encoderForward(batch, hiddenStride, offsets, indices, values, winT, hidden);
   }
 
-  encoderBackward(batch: number, nFeatures: number, hiddenStride: number, offsets: number, indices: number, values: number, dHidden: number, gradWinT: number): void {
-    this.exports.encoderBackward(batch, nFeatures, hiddenStride, offsets, indices, values, dHidden, gradWinT);
+  encoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, offsets: number, indices: number, values: number, dHidden: number, gradWinT: number,
+    accumulate: boolean,
+  ): void {
+    this.exports.encoderBackward(batch, nFeatures, hiddenStride, offsets, indices, values, dHidden, gradWinT, accumulate);
   }
 
   decoderForward(
@@ -66,16 +69,11 @@ export class WasmKernels implements KernelSet<number> {
       activation, slope, gradScale, dPre, featureLoss ?? 0);
   }
 
-  decoderWeightGradient(batch: number, hiddenStride: number, featureStride: number, hidden: number, dPre: number, gradWoutT: number): void {
-    this.exports.decoderWeightGradient(batch, hiddenStride, featureStride, hidden, dPre, gradWoutT);
-  }
-
-  biasGradient(batch: number, featureStride: number, dPre: number, gradBias: number): void {
-    this.exports.biasGradient(batch, featureStride, dPre, gradBias);
-  }
-
-  decoderHiddenGradient(batch: number, hiddenStride: number, featureStride: number, woutT: number, dPre: number, dHidden: number): void {
-    this.exports.decoderHiddenGradient(batch, hiddenStride, featureStride, woutT, dPre, dHidden);
+  decoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: number, wout: number, dPre: number,
+    gradWout: number, gradBias: number, dHidden: number, computeHidden: boolean,
+  ): void {
+    this.exports.decoderBackward(batch, nFeatures, hiddenStride, featureStride, hidden, wout, dPre, gradWout, gradBias, dHidden, computeHidden);
   }
 
   adamUpdate(

@@ -15,21 +15,30 @@ export interface KernelExports {
   encoderForward(batch: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number, winTPtr: number, hiddenPtr: number): void;
   encoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number,
-    dHiddenPtr: number, gradWinTPtr: number,
+    dHiddenPtr: number, gradWinTPtr: number, accumulate: boolean,
   ): void;
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number,
     hiddenPtr: number, woutTPtr: number, biasPtr: number, targetPtr: number, importancePtr: number,
     activation: number, slope: number, gradScale: number, dPrePtr: number, featureLossPtr: number,
   ): number;
-  decoderWeightGradient(batch: number, hiddenStride: number, featureStride: number, hiddenPtr: number, dPrePtr: number, gradWoutTPtr: number): void;
-  biasGradient(batch: number, featureStride: number, dPrePtr: number, gradBiasPtr: number): void;
-  decoderHiddenGradient(batch: number, hiddenStride: number, featureStride: number, woutTPtr: number, dPrePtr: number, dHiddenPtr: number): void;
+  decoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hiddenPtr: number, woutPtr: number, dPrePtr: number,
+    gradWoutPtr: number, gradBiasPtr: number, dHiddenPtr: number, computeHidden: boolean,
+  ): void;
   adamUpdate(
     paramPtr: number, gradPtr: number, momentPtr: number, velocityPtr: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void;
   transposeInto(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number, dstStride: number, accumulate: boolean): void;
+  walshHadamardTransform(ptr: number, n: number): void;
+  walshHadamardTransformBatch(ptr: number, n: number, batch: number, stride: number): void;
+  rugDirectMaxActive(n: number): number;
+  rugProject(
+    batch: number, n: number, stride: number, densePtr: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number,
+    scalePtr: number, kernelPtr: number, outPtr: number, outStride: number,
+  ): void;
+  rugLoss(batch: number, n: number, stride: number, densePtr: number, projPtr: number, projStride: number, scale: number, shift: number, outPtr: number): void;
 }
 
 export type WasmBuild = 'release' | 'debug';

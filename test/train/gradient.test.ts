@@ -27,28 +27,26 @@ function lossF64(win: Float64Array, wout: Float64Array, bias: Float64Array, x: F
 function gradients<B>(k: KernelSet<B>, code: number) {
   const win = testValues(m * n, 21, -0.6, 0.6), wout = testValues(n * m, 22, -0.6, 0.6), bias = testValues(n, 23, -0.1, 0.3);
   const importance = new Float32Array(fs); importance.set(testValues(n, 24, 0.5, 1.5));
-  const winT = new Float32Array(n * hs), woutT = new Float32Array(hs * fs), biasPadded = new Float32Array(fs);
+  const winT = new Float32Array(n * hs), woutT = new Float32Array(hs * fs), woutRows = new Float32Array(n * hs), biasPadded = new Float32Array(fs);
   for (let kk = 0; kk < m; kk++) for (let j = 0; j < n; j++) winT[j * hs + kk] = win[kk * n + j];
-  for (let i = 0; i < n; i++) for (let kk = 0; kk < m; kk++) woutT[kk * fs + i] = wout[i * m + kk];
+  for (let i = 0; i < n; i++) for (let kk = 0; kk < m; kk++) { woutT[kk * fs + i] = wout[i * m + kk]; woutRows[i * hs + kk] = wout[i * m + kk]; }
   biasPadded.set(bias);
-  const bWinT = put(k, 'f32', winT), bWoutT = put(k, 'f32', woutT), bBias = put(k, 'f32', biasPadded), bImp = put(k, 'f32', importance);
+  const bWinT = put(k, 'f32', winT), bWoutT = put(k, 'f32', woutT), bWout = put(k, 'f32', woutRows), bBias = put(k, 'f32', biasPadded), bImp = put(k, 'f32', importance);
   const thresholds = put(k, 'u32', sampleThresholds(new Array(n).fill(0.4), n));
   const dense = k.allocate('f32', batch * fs), offsets = k.allocate('i32', batch + 1), indices = k.allocate('i32', batch * n), values = k.allocate('f32', batch * n);
   const hidden = k.allocate('f32', batch * hs), dHidden = k.allocate('f32', batch * hs), dPre = k.allocate('f32', batch * fs);
-  const gWinT = k.allocate('f32', n * hs), gWoutT = k.allocate('f32', hs * fs), gBias = k.allocate('f32', fs);
+  const gWinT = k.allocate('f32', n * hs), gWout = k.allocate('f32', n * hs), gBias = k.allocate('f32', fs);
   k.sampleBatch(3, 4, 0, batch, n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(batch, hs, offsets, indices, values, bWinT, hidden);
   const loss = k.decoderForward(batch, m, hs, fs, hidden, bWoutT, bBias, dense, bImp, code, slope, 2 / (batch * n), dPre, null) / (batch * n);
-  k.decoderWeightGradient(batch, hs, fs, hidden, dPre, gWoutT);
-  k.biasGradient(batch, fs, dPre, gBias);
-  k.decoderHiddenGradient(batch, hs, fs, bWoutT, dPre, dHidden);
-  k.encoderBackward(batch, n, hs, offsets, indices, values, dHidden, gWinT);
-  const gw = k.readF32(gWinT, n * hs), go = k.readF32(gWoutT, hs * fs);
+  k.decoderBackward(batch, n, hs, fs, hidden, bWout, dPre, gWout, gBias, dHidden, true);
+  k.encoderBackward(batch, n, hs, offsets, indices, values, dHidden, gWinT, false);
+  const gw = k.readF32(gWinT, n * hs), go = k.readF32(gWout, n * hs);
   return {
     loss, x: k.readF32(dense, batch * fs), importance,
     win: Float64Array.from(win), wout: Float64Array.from(wout), bias: Float64Array.from(bias),
     gradWin: Array.from({ length: m * n }, (_, idx) => gw[(idx % n) * hs + Math.floor(idx / n)]),
-    gradWout: Array.from({ length: n * m }, (_, idx) => go[(idx % m) * fs + Math.floor(idx / m)]),
+    gradWout: Array.from({ length: n * m }, (_, idx) => go[Math.floor(idx / m) * hs + (idx % m)]),
     gradBias: Array.from(k.readF32(gBias, n)),
   };
 }
@@ -57,7 +55,7 @@ describe('gradients match finite differences', () => {
   for (const [name, code] of [['relu', 0], ['identity', 1], ['gelu', 2], ['tanh', 3], ['leaky_relu', 4]] as const) {
     for (const backend of ['wasm', 'js'] as const) {
       test(`${name} on ${backend}`, async () => {
-        const g = gradients(backend === 'wasm' ? await wasmKernels() : referenceKernels, code);
+        const g = backend === 'wasm' ? gradients(await wasmKernels(), code) : gradients(referenceKernels, code);
         const L = (win: Float64Array, wout: Float64Array, bias: Float64Array) => lossF64(win, wout, bias, g.x, g.importance, code);
         expect(Math.abs(g.loss - L(g.win, g.wout, g.bias))).toBeLessThan(1e-6 * L(g.win, g.wout, g.bias) + 1e-9);
         const h = 1e-4;

@@ -33,19 +33,21 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
   const dense = k.allocate('f32', s.batch * fs), offsets = k.allocate('i32', s.batch + 1);
   const indices = k.allocate('i32', s.batch * s.n), values = k.allocate('f32', s.batch * s.n);
   const hidden = k.allocate('f32', s.batch * hs), dHidden = k.allocate('f32', s.batch * hs), dPre = k.allocate('f32', s.batch * fs);
-  const gradWinT = k.allocate('f32', s.n * hs), gradWoutT = k.allocate('f32', hs * fs), gradBias = k.allocate('f32', fs);
+  const gradWinT = k.allocate('f32', s.n * hs), gradWout = k.allocate('f32', s.n * hs), gradBias = k.allocate('f32', fs);
+  // wout [n x hs]: row i of W_out, the same values as woutT transposed.
+  const woutRows = (() => { const w = new Float32Array(s.n * hs); const t = pad(s.m, s.n, fs, 2, 0.5); for (let i = 0; i < s.n; i++) for (let kk = 0; kk < s.m; kk++) w[i * hs + kk] = t[kk * fs + i]; return put(k, 'f32', w); })();
   const featureLoss = k.allocate('f64', fs);
   k.zero(featureLoss, 'f64', fs);
   const nnz = k.sampleBatch(5, 6, 1000, s.batch, s.n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(s.batch, hs, offsets, indices, values, winT, hidden);
   const loss = k.decoderForward(s.batch, s.m, hs, fs, hidden, woutT, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss);
-  k.decoderWeightGradient(s.batch, hs, fs, hidden, dPre, gradWoutT);
-  k.biasGradient(s.batch, fs, dPre, gradBias);
-  k.decoderHiddenGradient(s.batch, hs, fs, woutT, dPre, dHidden);
-  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT);
-  const moment = put(k, 'f32', testValues(hs * fs, 8, -0.01, 0.01));
-  const velocity = put(k, 'f32', testValues(hs * fs, 9, 0, 1e-4));
-  k.adamUpdate(woutT, gradWoutT, moment, velocity, hs * fs, 1e-3, 0.9, 0.999, 1e-7, 1 - 0.9 ** 3, 1 - 0.999 ** 3);
+  k.decoderBackward(s.batch, s.n, hs, fs, hidden, woutRows, dPre, gradWout, gradBias, dHidden, true);
+  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, false);
+  const gradWinTOnce = k.readF32(gradWinT, s.n * hs);
+  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, true);
+  const moment = put(k, 'f32', testValues(s.n * hs, 8, -0.01, 0.01));
+  const velocity = put(k, 'f32', testValues(s.n * hs, 9, 0, 1e-4));
+  k.adamUpdate(woutRows, gradWout, moment, velocity, s.n * hs, 1e-3, 0.9, 0.999, 1e-7, 1 - 0.9 ** 3, 1 - 0.999 ** 3);
   const transposed = k.allocate('f32', s.m * fs);
   k.transposeInto(winT, s.n, s.m, hs, transposed, fs, false);
   k.transposeInto(winT, s.n, s.m, hs, transposed, fs, true);
@@ -55,13 +57,14 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
     hidden: k.readF32(hidden, s.batch * hs),
     dPre: k.readF32(dPre, s.batch * fs),
     featureLoss: k.readF64(featureLoss, fs),
-    gradWoutT: k.readF32(gradWoutT, hs * fs),
+    gradWout: k.readF32(gradWout, s.n * hs),
     gradBias: k.readF32(gradBias, fs),
     dHidden: k.readF32(dHidden, s.batch * hs),
-    gradWinT: k.readF32(gradWinT, s.n * hs),
-    woutTAfterAdam: k.readF32(woutT, hs * fs),
-    moment: k.readF32(moment, hs * fs),
-    velocity: k.readF32(velocity, hs * fs),
+    gradWinT: gradWinTOnce,
+    gradWinTTwice: k.readF32(gradWinT, s.n * hs),
+    woutAfterAdam: k.readF32(woutRows, s.n * hs),
+    moment: k.readF32(moment, s.n * hs),
+    velocity: k.readF32(velocity, s.n * hs),
     transposed: k.readF32(transposed, s.m * fs),
   };
 }
@@ -76,7 +79,8 @@ describe('wasm kernels equal their TS twins', () => {
         expect(wasm.nnz).toBe(ref.nnz);
         expect(Array.from(wasm.dense as Float32Array)).toEqual(Array.from(ref.dense as Float32Array));
         expect(Math.abs((wasm.loss as number) - (ref.loss as number))).toBeLessThanOrEqual(KERNEL.relative * 10 * Math.abs(ref.loss as number) + KERNEL.absolute);
-        for (const key of ['hidden', 'dPre', 'featureLoss', 'gradWoutT', 'gradBias', 'dHidden', 'gradWinT', 'woutTAfterAdam', 'moment', 'velocity', 'transposed']) {
+        expectClose(wasm.gradWinTTwice as Float32Array, Array.from(wasm.gradWinT as Float32Array, (v) => 2 * v), 1e-7, 0, 'accumulated gradWinT');
+        for (const key of ['hidden', 'dPre', 'featureLoss', 'gradWout', 'gradBias', 'dHidden', 'gradWinT', 'woutAfterAdam', 'moment', 'velocity', 'transposed']) {
           // Gradients sum over the batch; their error scales with the batch and the size of the terms.
           const relative = KERNEL.relative * (key.startsWith('grad') || key === 'dHidden' ? 10 : 1);
           expectClose(wasm[key] as Float32Array, ref[key] as Float32Array, relative, KERNEL.absolute, key);
