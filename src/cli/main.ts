@@ -6,6 +6,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = {
   train: { run: async () => runTrain, help: 'train the toy model (PAPER.md §1)' },
+  theory: { run: async () => (await import('./theory.js')).runTheory as Command, help: 'closed-form loss, the symmetric optimum L*(p, r) and baselines (PAPER.md §3-4)' },
 };
 
 export function usage(): string {
