@@ -6,3 +6,6 @@ export { encoderForward, encoderBackward } from "./encoder";
 export { decoderForward, decoderBackward } from "./decoder";
 export { adamUpdate } from "./adam";
 export { transposeInto } from "./layout";
+export { walshHadamardTransform, walshHadamardTransformBatch, rugDirectMaxActive, rugProject, rugLoss } from "./hadamard";
+export { peakProbe } from "./probe";
+export { addInto } from "./vector";

@@ -5,3 +5,4 @@ export { resolveTrainConfig, ConfigError, TRAIN_SCHEMA } from './train/config.js
 export { initialWeights } from './train/init.js';
 export * from './theory/index.js';
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
+export * from './rug/index.js';

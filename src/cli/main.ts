@@ -7,6 +7,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = {
   train: { run: async () => runTrain, help: 'train the toy model (PAPER.md §1)' },
   theory: { run: async () => (await import('./theory.js')).runTheory as Command, help: 'closed-form loss, the symmetric optimum L*(p, r) and baselines (PAPER.md §3-4)' },
+  rug: { run: async () => (await import('./rug.js')).runRug as Command, help: 'the Persian rug (PAPER.md §5): fit (A, mu), loss vs L*, PNG of W' },
 };
 
 export function usage(): string {

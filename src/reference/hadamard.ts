@@ -38,9 +38,9 @@ export function walshHadamardTransformBatch(data: FloatArray, n: number, batch: 
   for (let b = 0; b < batch; b++) walshHadamardTransform(data, n, b * stride);
 }
 
-/** Largest active count for which rugProject uses the direct dyadic sum: 2 log2(n) / 2 (n >= 4), else -1. */
+/** Largest active count for which rugProject uses the direct dyadic sum: floor(3 log2(n) / 2) for n >= 4, else -1. */
 export function rugDirectMaxActive(n: number): number {
-  return n < 4 ? -1 : Math.floor((2 * Math.log2(n)) / 2);
+  return n < 4 ? -1 : Math.floor((3 * Math.round(Math.log2(n))) / 2);
 }
 
 /**

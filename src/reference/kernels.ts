@@ -5,6 +5,7 @@ import { encoderForward, encoderBackward } from './encoder.js';
 import { decoderForward, decoderBackward } from './decoder.js';
 import { adamUpdate } from './adam.js';
 import { transposeInto } from './layout.js';
+import { addInto } from './vector.js';
 
 export type ReferenceBuffer = Float32Array | Float64Array | Int32Array | Uint32Array;
 
@@ -78,6 +79,10 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
 
   transposeInto(src: ReferenceBuffer, rows: number, cols: number, srcStride: number, dst: ReferenceBuffer, dstStride: number, accumulate: boolean): void {
     transposeInto(f32(src), rows, cols, srcStride, f32(dst), dstStride, accumulate);
+  }
+
+  addInto(dst: ReferenceBuffer, src: ReferenceBuffer, count: number): void {
+    addInto(f32(dst), f32(src), count);
   }
 
   dispose(): void {}

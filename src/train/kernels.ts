@@ -32,5 +32,6 @@ export interface KernelSet<B> {
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void;
   transposeInto(src: B, rows: number, cols: number, srcStride: number, dst: B, dstStride: number, accumulate: boolean): void;
+  addInto(dst: B, src: B, count: number): void;
   dispose(): void;
 }

@@ -1,12 +1,17 @@
-// One model and its training state on a KernelSet: padded layout, init, train step, evaluation, weights.
+// One model and its training state on a KernelSet: padded layout, init, train step (two gradient shards), evaluation.
 //
 // Layout (padding is 0 and stays 0, so kernels need no edge cases):
 //   featureStride fs = ceil(n / 8) 8, hiddenStride hs = ceil(m / 4) 4
 //   parameters: winT [n x hs] (row j = column j of W_in), wout [n x hs] (row i = row i of W_out), bias [fs];
 //   woutT [hs x fs] (row k = column k of W_out) is a copy for the forward GEMM, refreshed after each update;
-//   gradients and Adam moments share their parameter's layout; batch: dense x [B x fs], CSR (offsets
-//   [B + 1], indices/values [B n]), hidden, dHidden [B x hs], dPre [B x fs]; featureLoss f64 [fs].
+//   gradients and Adam moments share their parameter's layout.
 // Tied weights: W_out = W_in^T means wout and winT are the same matrix, so they share one buffer (and one gradient).
+//
+// Gradient shards: the batch is split into GRADIENT_SHARDS contiguous slices; each slice has its own
+// batch buffers (dense x [S x fs], CSR offsets [S + 1] / indices, values [S n], hidden, dHidden [S x hs],
+// dPre [S x fs]) and gradients, and the gradients are summed shard 0 + shard 1 before Adam. The
+// arithmetic is therefore the same whether the shards run one after the other or on two threads, so a
+// two-core run is bit-identical to a one-core run with the same seed.
 import type { EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
 import type { KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
@@ -15,12 +20,16 @@ import { sampleThresholds } from '../reference/sample.js';
 import { streamKey } from '../reference/random.js';
 import { ACTIVATION_CODE } from '../reference/activation.js';
 
+export const GRADIENT_SHARDS = 2;
+
 export interface ModelShape {
   nFeatures: number;
   nHidden: number;
   batch: number;
   featureStride: number;
   hiddenStride: number;
+  /** Samples per gradient shard (the last shard may have fewer). */
+  shardBatch: number;
 }
 
 export function modelShape(config: ResolvedTrainConfig): ModelShape {
@@ -30,61 +39,129 @@ export function modelShape(config: ResolvedTrainConfig): ModelShape {
     batch: config.batch,
     featureStride: Math.ceil(config.nFeatures / 8) * 8,
     hiddenStride: Math.ceil(config.nHidden / 4) * 4,
+    shardBatch: Math.ceil(config.batch / GRADIENT_SHARDS),
   };
 }
 
 /** Bytes of buffers a model allocates (wasm memory must hold them, below 4 GiB). */
 export function modelBytes(config: ResolvedTrainConfig): number {
-  const { nFeatures: n, batch: b, featureStride: fs, hiddenStride: hs } = modelShape(config);
+  const { nFeatures: n, featureStride: fs, hiddenStride: hs, shardBatch: s } = modelShape(config);
   const matrices = config.tied ? 1 : 2;
-  const parameterFloats = 4 * (matrices * n * hs + fs) + hs * fs;
-  const batchFloats = b * fs * 2 + (b + 1) + 2 * b * n + 2 * b * hs + fs * 3 + Math.ceil(n / 4) * 4;
-  return 4 * (parameterFloats + batchFloats) + 16 * 32 + 65536;
+  const parameterFloats = 3 * (matrices * n * hs + fs) + hs * fs;
+  const shardFloats = matrices * n * hs + fs + s * fs * 2 + (s + 1) + 2 * s * n + 2 * s * hs;
+  const otherFloats = 2 * fs + Math.ceil(n / 4) * 4 + 2 * fs;
+  return 4 * (parameterFloats + GRADIENT_SHARDS * shardFloats + otherFloats) + 16 * 48 + 65536;
+}
+
+/** One gradient shard's slice of the batch and its buffers. */
+export interface ShardBuffers<B> {
+  /** First sample of the slice within the batch, and its size. */
+  start: number;
+  size: number;
+  dense: B; offsets: B; indices: B; values: B;
+  hidden: B; dHidden: B; dPre: B;
+  gradWinT: B; gradWout: B; gradBias: B;
+}
+
+/** Everything one shard's forward/backward needs: constants, parameter handles and its buffers (plain data for wasm). */
+export interface ShardPlan<B> {
+  nFeatures: number; nHidden: number; batch: number; featureStride: number; hiddenStride: number;
+  activationCode: number; leakySlope: number; tied: boolean; trainIn: boolean; trainKey: [number, number];
+  thresholds: B; importance: B; winT: B; wout: B; woutT: B; bias: B;
+  shard: ShardBuffers<B>;
+}
+
+/**
+ * Samples firstSample .. firstSample + count - 1 of the stream `key` into the shard's buffers and runs the
+ * forward pass; returns the summed I (y - x)^2 and leaves dPre = gradScale I (y - x) act'(pre).
+ */
+export function forwardShard<B>(
+  k: KernelSet<B>, plan: ShardPlan<B>, key: [number, number], firstSample: number, count: number, gradScale: number, featureLoss: B | null,
+): number {
+  const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs, shard: s } = plan;
+  k.sampleBatch(key[0], key[1], firstSample, count, n, fs, plan.thresholds, s.dense, s.offsets, s.indices, s.values);
+  k.encoderForward(count, hs, s.offsets, s.indices, s.values, plan.winT, s.hidden);
+  return k.decoderForward(count, m, hs, fs, s.hidden, plan.woutT, plan.bias, s.dense, plan.importance,
+    plan.activationCode, plan.leakySlope, gradScale, s.dPre, featureLoss);
+}
+
+/** One shard's share of training step `step`: forward and backward into its own gradients; returns its loss sum. */
+export function trainShard<B>(k: KernelSet<B>, plan: ShardPlan<B>, step: number): number {
+  const { nFeatures: n, featureStride: fs, hiddenStride: hs, batch, shard: s } = plan;
+  const loss = forwardShard(k, plan, plan.trainKey, step * batch + s.start, s.size, 2 / (batch * n), null);
+  k.decoderBackward(s.size, n, hs, fs, s.hidden, plan.wout, s.dPre, s.gradWout, s.gradBias, s.dHidden, plan.trainIn);
+  if (plan.trainIn) k.encoderBackward(s.size, n, hs, s.offsets, s.indices, s.values, s.dHidden, s.gradWinT, plan.tied);
+  return loss;
+}
+
+/** Runs the shards after the first: in this thread (one after the other) or on other threads (see parallel.ts). */
+export interface ShardRunner {
+  /** Starts the other shards' share of `step` (a thread returns at once; in-thread runners may defer). */
+  begin(step: number): void;
+  /** Waits for them; returns their loss sums in shard order. */
+  end(): number[];
+  dispose(): void;
 }
 
 export class Model<B> {
   readonly shape: ModelShape;
   step = 0;
-  private readonly trainKey: [number, number];
-  private readonly activationCode: number;
+  readonly plans: ShardPlan<B>[];
+  private runner: ShardRunner;
   private readonly winT: B; private readonly wout: B; private readonly woutT: B; private readonly bias: B;
-  private readonly gradWinT: B; private readonly gradWout: B; private readonly gradBias: B;
   private readonly momentWinT: B; private readonly velocityWinT: B;
   private readonly momentWout: B; private readonly velocityWout: B;
   private readonly momentBias: B; private readonly velocityBias: B;
-  private readonly thresholds: B; private readonly importance: B;
-  private readonly dense: B; private readonly offsets: B; private readonly indices: B; private readonly values: B;
-  private readonly hidden: B; private readonly dHidden: B; private readonly dPre: B; private readonly featureLoss: B;
+  private readonly featureLoss: B;
 
   constructor(readonly kernels: KernelSet<B>, readonly config: ResolvedTrainConfig, weights: ModelWeights = initialWeights(config)) {
-    const s = (this.shape = modelShape(config));
-    const { nFeatures: n, batch, featureStride: fs, hiddenStride: hs } = s;
+    const shape = (this.shape = modelShape(config));
+    const { nFeatures: n, batch, featureStride: fs, hiddenStride: hs, shardBatch } = shape;
     const k = kernels;
     const matrix = (): B => k.allocate('f32', n * hs);
-    this.wout = matrix(); this.gradWout = matrix(); this.momentWout = matrix(); this.velocityWout = matrix();
+    this.wout = matrix(); this.momentWout = matrix(); this.velocityWout = matrix();
     if (config.tied) {
-      this.winT = this.wout; this.gradWinT = this.gradWout; this.momentWinT = this.momentWout; this.velocityWinT = this.velocityWout;
+      this.winT = this.wout; this.momentWinT = this.momentWout; this.velocityWinT = this.velocityWout;
     } else {
-      this.winT = matrix(); this.gradWinT = matrix(); this.momentWinT = matrix(); this.velocityWinT = matrix();
+      this.winT = matrix(); this.momentWinT = matrix(); this.velocityWinT = matrix();
     }
     this.woutT = k.allocate('f32', hs * fs); this.bias = k.allocate('f32', fs);
-    this.gradBias = k.allocate('f32', fs); this.momentBias = k.allocate('f32', fs); this.velocityBias = k.allocate('f32', fs);
-    this.thresholds = k.allocate('u32', Math.ceil(n / 4) * 4);
-    this.importance = k.allocate('f32', fs);
-    this.dense = k.allocate('f32', batch * fs);
-    this.offsets = k.allocate('i32', batch + 1);
-    this.indices = k.allocate('i32', batch * n);
-    this.values = k.allocate('f32', batch * n);
-    this.hidden = k.allocate('f32', batch * hs); this.dHidden = k.allocate('f32', batch * hs);
-    this.dPre = k.allocate('f32', batch * fs);
+    this.momentBias = k.allocate('f32', fs); this.velocityBias = k.allocate('f32', fs);
     this.featureLoss = k.allocate('f64', fs);
-    k.write(this.thresholds, 'u32', sampleThresholds(featureProbabilities(config), n));
-    const importance = new Float32Array(fs);
-    importance.set(importanceWeights(config));
-    k.write(this.importance, 'f32', importance);
-    this.trainKey = streamKey(config.seed, 'train');
-    this.activationCode = ACTIVATION_CODE[config.activation];
+    const thresholds = k.allocate('u32', Math.ceil(n / 4) * 4);
+    k.write(thresholds, 'u32', sampleThresholds(featureProbabilities(config), n));
+    const importance = k.allocate('f32', fs);
+    const importanceValues = new Float32Array(fs);
+    importanceValues.set(importanceWeights(config));
+    k.write(importance, 'f32', importanceValues);
+    const trainKey = streamKey(config.seed, 'train');
+    this.plans = [];
+    for (let shard = 0; shard < GRADIENT_SHARDS; shard++) {
+      const start = Math.min(batch, shard * shardBatch);
+      const size = Math.min(batch, start + shardBatch) - start;
+      const gradWout = matrix();
+      const buffers: ShardBuffers<B> = {
+        start, size,
+        dense: k.allocate('f32', shardBatch * fs), offsets: k.allocate('i32', shardBatch + 1),
+        indices: k.allocate('i32', shardBatch * n), values: k.allocate('f32', shardBatch * n),
+        hidden: k.allocate('f32', shardBatch * hs), dHidden: k.allocate('f32', shardBatch * hs), dPre: k.allocate('f32', shardBatch * fs),
+        gradWout, gradWinT: config.tied ? gradWout : matrix(), gradBias: k.allocate('f32', fs),
+      };
+      this.plans.push({
+        nFeatures: n, nHidden: config.nHidden, batch, featureStride: fs, hiddenStride: hs,
+        activationCode: ACTIVATION_CODE[config.activation], leakySlope: config.leakySlope, tied: config.tied,
+        trainIn: !config.freezeIn, trainKey, thresholds, importance,
+        winT: this.winT, wout: this.wout, woutT: this.woutT, bias: this.bias, shard: buffers,
+      });
+    }
+    this.runner = sequentialRunner(kernels, this.plans);
     this.setWeights(weights);
+  }
+
+  /** Replaces how shards 1.. run (e.g. on a second thread); the arithmetic, and so the result, is unchanged. */
+  useShardRunner(runner: ShardRunner): void {
+    this.runner.dispose();
+    this.runner = runner;
   }
 
   /** Loads PyTorch-layout weights into the padded layout (Adam state is left as it is). */
@@ -123,49 +200,58 @@ export class Model<B> {
     return { nFeatures: n, nHidden: m, win, wout, bias };
   }
 
-  /** Forward on samples firstSample.. of the given stream key; returns the summed I (y - x)^2 and fills dPre. */
-  private forward(key: [number, number], firstSample: number, batch: number, featureLoss: B | null): number {
-    const k = this.kernels;
-    const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs } = this.shape;
-    k.sampleBatch(key[0], key[1], firstSample, batch, n, fs, this.thresholds, this.dense, this.offsets, this.indices, this.values);
-    k.encoderForward(batch, hs, this.offsets, this.indices, this.values, this.winT, this.hidden);
-    return k.decoderForward(batch, m, hs, fs, this.hidden, this.woutT, this.bias, this.dense, this.importance,
-      this.activationCode, this.config.leakySlope, 2 / (batch * n), this.dPre, featureLoss);
-  }
-
   /** One Adam step on a fresh batch; returns the batch loss before the update. */
   trainStep(): number {
     const k = this.kernels;
     const c = this.config;
     const { nFeatures: n, batch, featureStride: fs, hiddenStride: hs } = this.shape;
-    const loss = this.forward(this.trainKey, this.step * batch, batch, null) / (batch * n);
-    const trainIn = !c.freezeIn;
-    k.decoderBackward(batch, n, hs, fs, this.hidden, this.wout, this.dPre, this.gradWout, this.gradBias, this.dHidden, trainIn);
-    if (trainIn) k.encoderBackward(batch, n, hs, this.offsets, this.indices, this.values, this.dHidden, this.gradWinT, c.tied);
+    this.runner.begin(this.step);
+    let lossSum = trainShard(k, this.plans[0], this.step);
+    for (const other of this.runner.end()) lossSum += other;
+    const first = this.plans[0].shard;
+    for (let s = 1; s < this.plans.length; s++) {
+      const shard = this.plans[s].shard;
+      k.addInto(first.gradWout, shard.gradWout, n * hs);
+      if (!c.tied && !c.freezeIn) k.addInto(first.gradWinT, shard.gradWinT, n * hs);
+      if (c.bias) k.addInto(first.gradBias, shard.gradBias, fs);
+    }
     this.step++;
     const bc1 = 1 - c.adamBeta1 ** this.step;
     const bc2 = 1 - c.adamBeta2 ** this.step;
     const adam = (param: B, grad: B, moment: B, velocity: B, count: number): void =>
       k.adamUpdate(param, grad, moment, velocity, count, c.lr, c.adamBeta1, c.adamBeta2, c.adamEps, bc1, bc2);
-    adam(this.wout, this.gradWout, this.momentWout, this.velocityWout, n * hs);
-    if (trainIn && !c.tied) adam(this.winT, this.gradWinT, this.momentWinT, this.velocityWinT, n * hs);
-    if (c.bias) adam(this.bias, this.gradBias, this.momentBias, this.velocityBias, fs);
+    adam(this.wout, first.gradWout, this.momentWout, this.velocityWout, n * hs);
+    if (!c.freezeIn && !c.tied) adam(this.winT, first.gradWinT, this.momentWinT, this.velocityWinT, n * hs);
+    if (c.bias) adam(this.bias, first.gradBias, this.momentBias, this.velocityBias, fs);
     this.refreshForwardCopy();
-    return loss;
+    return lossSum / (batch * n);
   }
 
   /** Loss on `samples` held-out vectors of the seed's 'evaluate' stream (independent of training data). */
   evaluate(samples: number): EvaluationResult {
-    const { nFeatures: n, batch, featureStride: fs } = this.shape;
+    const { nFeatures: n, featureStride: fs, shardBatch } = this.shape;
     const key = streamKey(this.config.seed, 'evaluate');
     this.kernels.zero(this.featureLoss, 'f64', fs);
     let total = 0;
-    for (let done = 0; done < samples; done += batch) {
-      const size = Math.min(batch, samples - done);
-      total += this.forward(key, done, size, this.featureLoss);
+    for (let done = 0; done < samples; done += shardBatch) {
+      total += forwardShard(this.kernels, this.plans[0], key, done, Math.min(shardBatch, samples - done), 0, this.featureLoss);
     }
-    const sums = this.kernels.readF64(this.featureLoss, n);
-    const perFeatureLoss = sums.map((v) => v / samples);
+    const perFeatureLoss = this.kernels.readF64(this.featureLoss, n).map((v) => v / samples);
     return { loss: total / (samples * n), perFeatureLoss, samples };
   }
+
+  dispose(): void {
+    this.runner.dispose();
+    this.kernels.dispose();
+  }
+}
+
+/** Shards 1.. in this thread, after shard 0. */
+function sequentialRunner<B>(kernels: KernelSet<B>, plans: ShardPlan<B>[]): ShardRunner {
+  let step = 0;
+  return {
+    begin: (s) => { step = s; },
+    end: () => plans.slice(1).map((plan) => trainShard(kernels, plan, step)),
+    dispose: () => {},
+  };
 }

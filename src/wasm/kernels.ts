@@ -1,22 +1,25 @@
 // KernelSet over one wasm instance: buffers are byte offsets in its memory; calls pass offsets, never copies.
 import type { KernelSet, BufferKind } from '../train/kernels.js';
 import { WasmArena } from './arena.js';
-import { compileKernels, instantiateKernels, type KernelExports, type WasmBuild } from './module.js';
+import { compileKernels, createSharedMemory, instantiateKernels, type KernelExports, type WasmBuild } from './module.js';
 
 const BYTES: Record<BufferKind, number> = { f32: 4, i32: 4, u32: 4, f64: 8 };
 
 export class WasmKernels implements KernelSet<number> {
   readonly backend = 'wasm' as const;
   readonly arena: WasmArena;
-  private readonly statePtr: number;
+  /** 80 bytes of sampler scratch owned by this instance (each thread on a shared memory has its own). */
+  readonly statePtr: number;
 
-  constructor(readonly exports: KernelExports) {
+  /** `statePtr` given: a second thread's view of a shared memory that another instance lays out (it must not allocate). */
+  constructor(readonly exports: KernelExports, statePtr?: number) {
     this.arena = new WasmArena(exports);
-    this.statePtr = this.arena.allocate(80);
+    this.statePtr = statePtr ?? this.arena.allocate(80);
   }
 
   static async create(source?: WebAssembly.Module | ArrayBuffer | Uint8Array, build: WasmBuild = 'release'): Promise<WasmKernels> {
-    return new WasmKernels(await instantiateKernels(await compileKernels(source, build)));
+    const memory = build === 'threads' ? createSharedMemory() : undefined;
+    return new WasmKernels(await instantiateKernels(await compileKernels(source, build), memory));
   }
 
   allocate(kind: BufferKind, count: number): number {
@@ -85,6 +88,10 @@ export class WasmKernels implements KernelSet<number> {
 
   transposeInto(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number, accumulate: boolean): void {
     this.exports.transposeInto(src, rows, cols, srcStride, dst, dstStride, accumulate);
+  }
+
+  addInto(dst: number, src: number, count: number): void {
+    this.exports.addInto(dst, src, count);
   }
 
   dispose(): void {

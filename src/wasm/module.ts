@@ -31,6 +31,8 @@ export interface KernelExports {
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void;
   transposeInto(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number, dstStride: number, accumulate: boolean): void;
+  addInto(dstPtr: number, srcPtr: number, count: number): void;
+  peakProbe(iterations: number, seed: number): number;
   walshHadamardTransform(ptr: number, n: number): void;
   walshHadamardTransformBatch(ptr: number, n: number, batch: number, stride: number): void;
   rugDirectMaxActive(n: number): number;
@@ -41,7 +43,8 @@ export interface KernelExports {
   rugLoss(batch: number, n: number, stride: number, densePtr: number, projPtr: number, projStride: number, scale: number, shift: number, outPtr: number): void;
 }
 
-export type WasmBuild = 'release' | 'debug';
+/** release: SIMD, own memory; debug: assertions on; threads: SIMD with an imported shared memory (two-core runs). */
+export type WasmBuild = 'release' | 'debug' | 'threads';
 
 let compiled: Partial<Record<WasmBuild, Promise<WebAssembly.Module>>> = {};
 
@@ -71,8 +74,21 @@ export function compileKernels(source?: WebAssembly.Module | ArrayBuffer | Uint8
   return compiled[build]!;
 }
 
-/** A fresh instance (its own memory) of the kernels module. */
-export async function instantiateKernels(module: WebAssembly.Module): Promise<KernelExports> {
-  const { exports } = await instantiate<Record<string, unknown>>(module, {});
-  return exports as unknown as KernelExports;
+/** wasm32 pages (64 KiB): the threads build's shared memory starts at 16 and may grow to 4 GiB. */
+export const SHARED_MEMORY_PAGES = { initial: 16, maximum: 65536 } as const;
+
+/** A new shared memory for the threads build (needs SharedArrayBuffer: node, or a cross-origin isolated page). */
+export function createSharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ ...SHARED_MEMORY_PAGES, shared: true });
+}
+
+/**
+ * An instance of the kernels module: with its own memory (release, debug), or on `memory` (threads build;
+ * several instances on one shared memory see the same buffers).
+ */
+export async function instantiateKernels(module: WebAssembly.Module, memory?: WebAssembly.Memory): Promise<KernelExports> {
+  const { exports } = await instantiate<Record<string, unknown>>(module, memory ? { env: { memory } } : {});
+  const result = exports as unknown as KernelExports;
+  if (memory) result.memory = memory;
+  return result;
 }

@@ -48,6 +48,8 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
   const moment = put(k, 'f32', testValues(s.n * hs, 8, -0.01, 0.01));
   const velocity = put(k, 'f32', testValues(s.n * hs, 9, 0, 1e-4));
   k.adamUpdate(woutRows, gradWout, moment, velocity, s.n * hs, 1e-3, 0.9, 0.999, 1e-7, 1 - 0.9 ** 3, 1 - 0.999 ** 3);
+  const sum = put(k, 'f32', testValues(s.n * hs, 10));
+  k.addInto(sum, gradWout, s.n * hs);
   const transposed = k.allocate('f32', s.m * fs);
   k.transposeInto(winT, s.n, s.m, hs, transposed, fs, false);
   k.transposeInto(winT, s.n, s.m, hs, transposed, fs, true);
@@ -66,6 +68,7 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
     moment: k.readF32(moment, s.n * hs),
     velocity: k.readF32(velocity, s.n * hs),
     transposed: k.readF32(transposed, s.m * fs),
+    sum: k.readF32(sum, s.n * hs),
   };
 }
 
@@ -80,7 +83,7 @@ describe('wasm kernels equal their TS twins', () => {
         expect(Array.from(wasm.dense as Float32Array)).toEqual(Array.from(ref.dense as Float32Array));
         expect(Math.abs((wasm.loss as number) - (ref.loss as number))).toBeLessThanOrEqual(KERNEL.relative * 10 * Math.abs(ref.loss as number) + KERNEL.absolute);
         expectClose(wasm.gradWinTTwice as Float32Array, Array.from(wasm.gradWinT as Float32Array, (v) => 2 * v), 1e-7, 0, 'accumulated gradWinT');
-        for (const key of ['hidden', 'dPre', 'featureLoss', 'gradWout', 'gradBias', 'dHidden', 'gradWinT', 'woutAfterAdam', 'moment', 'velocity', 'transposed']) {
+        for (const key of ['hidden', 'dPre', 'featureLoss', 'gradWout', 'gradBias', 'dHidden', 'gradWinT', 'woutAfterAdam', 'moment', 'velocity', 'transposed', 'sum']) {
           // Gradients sum over the batch; their error scales with the batch and the size of the terms.
           const relative = KERNEL.relative * (key.startsWith('grad') || key === 'dHidden' ? 10 : 1);
           expectClose(wasm[key] as Float32Array, ref[key] as Float32Array, relative, KERNEL.absolute, key);

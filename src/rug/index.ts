@@ -1,0 +1,12 @@
+// The Persian rug (PAPER.md §5): construction, batches on wasm or JS, fits of (A, mu), Monte-Carlo loss, images.
+export {
+  MAX_HADAMARD_ORDER, checkHadamardOrder, checkHidden, popcount, hadamardEntry, hadamardRows, chooseRows, rugFromRows, createRug,
+  rugMatrixEntry, rugMatrixBlock, rugWeights, rugInterferenceMean, rugEffectiveBias, theoryRugFit,
+} from './rug.js';
+export type { Rug, RugFit } from './rug.js';
+export { RUG_BATCH, createRugEngine } from './engine.js';
+export type { RugEngine } from './engine.js';
+export { evaluateRug, fitAdam } from './fit.js';
+export type { RugEvaluation, AdamRugOptions, AdamRugResult } from './fit.js';
+export { MAX_IMAGE_BLOCK, defaultPixelsPerEntry, matrixPanel, rugImage, modelMatrixBlock, modelImage, sideBySide } from './image.js';
+export type { MatrixImageOptions } from './image.js';
