@@ -35,6 +35,11 @@ export interface TrainConfig {
   freezeIn: boolean;
   /** Held-out samples for the final per-feature evaluation. */
   evalSamples: number;
+  /**
+   * Threads for this one run: 1, 2 (the batch's two gradient shards on two cores; wasm backend, needs
+   * SharedArrayBuffer), or 0 = as many as useful and available. Results are bit-identical for any value.
+   */
+  threads: number;
 }
 
 /** A TrainConfig with every default applied and nHidden resolved. */

@@ -54,6 +54,7 @@ export const TRAIN_SCHEMA: readonly FieldSpec[] = [
   { key: 'bias', flag: 'bias', negatedFlag: 'no-bias', kind: 'boolean', default: true, help: 'output bias b (--no-bias: none)' },
   { key: 'freezeIn', flag: 'freeze-in', kind: 'boolean', default: false, help: 'keep W_in at its initial value' },
   { key: 'evalSamples', flag: 'eval-samples', kind: 'int', min: 1, max: 1e9, default: 65536, help: 'held-out samples for the final per-feature evaluation' },
+  { key: 'threads', flag: 'threads', kind: 'int', min: 0, max: 2, default: 0, help: 'cores for this run: 1, 2 (wasm; same result bit for bit), 0 = all useful and available' },
 ];
 
 const fieldByKey = new Map(TRAIN_SCHEMA.map((f) => [f.key, f]));
@@ -163,6 +164,7 @@ export function resolveTrainConfig(input: Partial<TrainConfig> | ResolvedTrainCo
     bias: flag('bias'),
     freezeIn: flag('freezeIn'),
     evalSamples: checkNumber(fieldByKey.get('evalSamples')!, get('evalSamples')),
+    threads: checkNumber(fieldByKey.get('threads')!, get('threads')),
     adamBeta1: ADAM.beta1,
     adamBeta2: ADAM.beta2,
     adamEps: ADAM.eps,

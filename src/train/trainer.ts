@@ -1,16 +1,19 @@
 // The in-process Trainer: a Model on the chosen backend, the step loop, the stop rule, progress and evaluation.
 import type { EvaluationResult, ModelWeights, ResolvedTrainConfig, StopReason, Trainer, TrainConfig, TrainOptions, TrainResult } from '../api.js';
 import { ConfigError, resolveTrainConfig, stepsPerEpoch } from './config.js';
-import { Model, modelBytes } from './model.js';
-import type { KernelSet } from './kernels.js';
+import { GRADIENT_SHARDS, Model, modelBytes } from './model.js';
 import { ReferenceKernels } from '../reference/kernels.js';
 import { WasmKernels } from '../wasm/kernels.js';
+import { compileKernels, createSharedMemory, instantiateKernels } from '../wasm/module.js';
+import { sharedMemoryAvailable, startThreadShardRunner } from './parallel.js';
 import { WASM_MEMORY_LIMIT_BYTES, formatBytes } from '../wasm/arena.js';
 import { shouldStopTraining, STOP_WINDOW } from './stopRule.js';
 
 export interface CreateTrainerOptions {
   /** Precompiled kernels module or its bytes (browsers, bundlers, workers); default: the package's build/release.wasm. */
   wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  /** The threads build (shared memory) for two-core runs, likewise; default: build/threads.wasm. */
+  threadsWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
   /** Initial weights instead of the seeded nn.Linear init. */
   weights?: ModelWeights;
 }
@@ -22,8 +25,34 @@ export async function createTrainer(input: Partial<TrainConfig>, options: Create
   if (config.backend === 'wasm' && bytes > WASM_MEMORY_LIMIT_BYTES) {
     throw new ConfigError(`n = ${config.nFeatures}, m = ${config.nHidden}, batch = ${config.batch} needs ${formatBytes(bytes)} of wasm memory; the limit is 4 GiB (reduce batch, n or m)`);
   }
-  const kernels: KernelSet<unknown> = config.backend === 'wasm' ? await WasmKernels.create(options.wasm) : new ReferenceKernels();
-  return new LocalTrainer(new Model(kernels, config, options.weights));
+  if (config.backend === 'js') return new LocalTrainer(new Model(new ReferenceKernels(), config, options.weights));
+  const threads = await resolveThreads(config);
+  if (threads < 2) return new LocalTrainer(new Model(await WasmKernels.create(options.wasm), config, options.weights));
+  const module = await compileKernels(options.threadsWasm, 'threads');
+  const kernels = new WasmKernels(await instantiateKernels(module, createSharedMemory()));
+  const model = new Model(kernels, config, options.weights);
+  model.useShardRunner(await startThreadShardRunner(kernels, module, model.plans[1]));
+  return new LocalTrainer(model as Model<unknown>);
+}
+
+/** threads = 0 means min(GRADIENT_SHARDS, cores) where shared wasm memory is available; 1 otherwise. */
+async function resolveThreads(config: ResolvedTrainConfig): Promise<number> {
+  if (config.threads === 1 || !sharedMemoryAvailable()) {
+    if (config.threads === 2 && !sharedMemoryAvailable()) {
+      throw new ConfigError('threads (--threads) = 2 needs SharedArrayBuffer (node, or a cross-origin isolated page); use 1 or 0');
+    }
+    return 1;
+  }
+  if (config.threads === 2) return 2;
+  return Math.min(GRADIENT_SHARDS, await availableCores());
+}
+
+async function availableCores(): Promise<number> {
+  if (typeof process !== 'undefined' && typeof process.versions?.node === 'string') {
+    const os = await import(/* @vite-ignore */ 'node:os' as string) as typeof import('node:os');
+    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  }
+  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
 }
 
 class LocalTrainer implements Trainer {
@@ -96,6 +125,6 @@ class LocalTrainer implements Trainer {
   }
 
   dispose(): void {
-    this.model.kernels.dispose();
+    this.model.dispose();
   }
 }

@@ -29,6 +29,7 @@ describe('resolveTrainConfig', () => {
     [{ nFeatures: 4, featureProbability: [0.1, 0.2] }, /has 2 values; it needs 1 or n = 4/],
     [{ seed: -1 }, /seed \(--seed\) = -1 is not an integer in \[0, 4294967295\]/],
     [{ tied: true, freezeIn: true }, /conflict/],
+    [{ threads: 3 }, /threads \(--threads\) = 3 is not an integer in \[0, 2\]/],
     [{ bogus: 1 } as never, /unknown config field "bogus"/],
   ])('rejects %o', (input, message) => {
     expect(() => resolveTrainConfig(input)).toThrow(ConfigError);

@@ -4,7 +4,7 @@ import { createTrainer } from '../../src/train/trainer.js';
 import { shouldStopTraining } from '../../src/train/stopRule.js';
 import { BACKEND_LOSS_RELATIVE } from '../tolerance.js';
 
-const small = { nFeatures: 64, nHidden: 16, featureProbability: 0.05, batch: 256, seed: 7, evalSamples: 8192 } as const;
+const small = { nFeatures: 64, nHidden: 16, featureProbability: 0.05, batch: 256, seed: 7, evalSamples: 8192, threads: 1 } as const;
 
 describe('trainer', () => {
   test('a short run ends far below the best constant p/3 - p^2/4', async () => {
@@ -40,6 +40,26 @@ describe('trainer', () => {
     expect(runs[0].w.win).toEqual(runs[1].w.win);
     expect(runs[0].r.lossHistory).toEqual(runs[1].r.lossHistory);
     expect(runs[0].w.win).not.toEqual(runs[2].w.win);
+  });
+
+  test('two threads give the same run as one, bit for bit (gradient shards are summed in a fixed order)', async () => {
+    const runs = [];
+    for (const threads of [1, 2]) {
+      for (const tied of [false, true]) {
+        const t = await createTrainer({ ...small, nFeatures: 70, batch: 77, steps: 25, threads, tied });
+        const r = await t.run();
+        runs.push({ threads, tied, r, w: await t.weights() });
+        t.dispose();
+      }
+    }
+    for (const tied of [false, true]) {
+      const [one, two] = runs.filter((x) => x.tied === tied);
+      expect(two.r.lossHistory).toEqual(one.r.lossHistory);
+      expect(two.w.win).toEqual(one.w.win);
+      expect(two.w.wout).toEqual(one.w.wout);
+      expect(two.w.bias).toEqual(one.w.bias);
+      expect(two.r.evalLoss).toBe(one.r.evalLoss);
+    }
   });
 
   test('init follows nn.Linear bounds: |W_in| < 1/sqrt(n), |W_out|, |b| < 1/sqrt(m)', async () => {

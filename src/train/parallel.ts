@@ -1,0 +1,111 @@
+// Two-core training: gradient shard 1 runs on a second thread that shares the wasm memory (threads build).
+//
+// The threads synchronize through a control block in the shared memory (Int32 words):
+//   [0] request count (main increments, then notifies)   [1] done count (worker sets, then notifies)
+//   [2] command: 1 train shard, 2 exit                    [3] step   [4] error flag
+//   f64 at byte 32: the shard's loss sum.
+// Main writes step and command, bumps the request count, runs shard 0 itself, then waits for done = request.
+import type { ShardPlan, ShardRunner } from './model.js';
+import type { WasmKernels } from '../wasm/kernels.js';
+
+export const CONTROL_BYTES = 48;
+export const COMMAND_TRAIN = 1;
+export const COMMAND_EXIT = 2;
+const REQUEST = 0, DONE = 1, COMMAND = 2, STEP = 3, ERROR = 4;
+/** A shard takes milliseconds; a worker silent this long has died. */
+const WAIT_LIMIT_MS = 120_000;
+
+/** What the shard worker receives once: the module, the shared memory and where everything is. */
+export interface ShardWorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  plan: ShardPlan<number>;
+  controlPtr: number;
+  statePtr: number;
+}
+
+interface ThreadHandle {
+  post(message: ShardWorkerInit): void;
+  ready: Promise<void>;
+  terminate(): void;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** Can this host run two threads on one shared wasm memory? (node: yes; browsers: only cross-origin isolated pages.) */
+export function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  return isNode || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/** The shard worker's script: dist/worker/shardWorker.js (also when this file runs from src/ under a TS runner). */
+function shardWorkerUrl(): URL {
+  const url = new URL('../worker/shardWorker.js', import.meta.url);
+  return url.protocol === 'file:' && /\/src\/worker\/shardWorker\.js$/.test(url.pathname)
+    ? new URL(url.href.replace(/\/src\/worker\/shardWorker\.js$/, '/dist/worker/shardWorker.js'))
+    : url;
+}
+
+async function spawn(): Promise<ThreadHandle> {
+  if (isNode) {
+    const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
+    const worker = new Worker(shardWorkerUrl());
+    worker.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return { post: (m) => worker.postMessage(m), ready, terminate: () => void worker.terminate() };
+  }
+  const worker = new Worker(shardWorkerUrl(), { type: 'module' });
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.addEventListener('message', () => resolve(), { once: true });
+    worker.addEventListener('error', (e) => reject(new Error(`shard worker failed: ${e.message}`)), { once: true });
+  });
+  return { post: (m) => worker.postMessage(m), ready, terminate: () => worker.terminate() };
+}
+
+/** Starts a worker that runs shard `plan` on `kernels`' shared memory; returns the Model's ShardRunner. */
+export async function startThreadShardRunner(kernels: WasmKernels, module: WebAssembly.Module, plan: ShardPlan<number>): Promise<ShardRunner> {
+  const controlPtr = kernels.arena.allocate(CONTROL_BYTES);
+  const statePtr = kernels.arena.allocate(80);
+  const memory = kernels.exports.memory;
+  const control = (): Int32Array => new Int32Array(memory.buffer, controlPtr, 8);
+  const thread = await spawn();
+  thread.post({ module, memory, plan, controlPtr, statePtr });
+  await thread.ready;
+  let requests = 0;
+  let open = true;
+  return {
+    begin(step: number): void {
+      const c = control();
+      Atomics.store(c, STEP, step);
+      Atomics.store(c, COMMAND, COMMAND_TRAIN);
+      requests++;
+      Atomics.store(c, REQUEST, requests);
+      Atomics.notify(c, REQUEST);
+    },
+    end(): number[] {
+      const c = control();
+      const started = Date.now();
+      for (;;) {
+        const done = Atomics.load(c, DONE);
+        if (done === requests) break;
+        if (Atomics.wait(c, DONE, done, 1000) === 'timed-out' && Date.now() - started > WAIT_LIMIT_MS) {
+          throw new Error(`the second training thread did not answer within ${WAIT_LIMIT_MS / 1000} s`);
+        }
+      }
+      if (Atomics.load(c, ERROR) !== 0) throw new Error('the second training thread failed while running its gradient shard');
+      return [new Float64Array(memory.buffer, controlPtr + 32, 1)[0]];
+    },
+    dispose(): void {
+      if (!open) return;
+      open = false;
+      const c = control();
+      Atomics.store(c, COMMAND, COMMAND_EXIT);
+      Atomics.store(c, REQUEST, requests + 1);
+      Atomics.notify(c, REQUEST);
+      thread.terminate();
+    },
+  };
+}
