@@ -76,7 +76,7 @@ export interface TrainProgress {
   seconds: number;
 }
 
-export type StopReason = 'steps' | 'stop-rule' | 'max-epochs' | 'cancelled';
+export type StopReason = 'steps' | 'stop-rule' | 'max-epochs' | 'cancelled' | 'diverged';
 
 export interface TrainResult {
   config: ResolvedTrainConfig;
@@ -91,7 +91,27 @@ export interface TrainResult {
   seconds: number;
   /** Training samples per second (evaluation excluded). */
   samplesPerSecond: number;
-  /** Loss of every step. */
+  /** Loss of every step since step 0 (including steps before a resume). */
+  lossHistory: number[];
+  /** Set when stopReason is 'diverged': what went non-finite, and at which step. */
+  divergence?: string;
+}
+
+/** Adam's first and second moments of one parameter, in the parameter's PyTorch layout. */
+export interface AdamMoments {
+  moment: Float32Array;
+  velocity: Float32Array;
+}
+
+/**
+ * Everything needed to continue a run exactly: weights, Adam state, the step (the data stream is
+ * counter-based, so the step is the PRNG state) and the loss history (for the stop rule).
+ */
+export interface TrainCheckpoint {
+  config: ResolvedTrainConfig;
+  step: number;
+  weights: ModelWeights;
+  adam: { win: AdamMoments; wout: AdamMoments; bias: AdamMoments };
   lossHistory: number[];
 }
 
@@ -101,6 +121,9 @@ export interface TrainOptions {
   progressEverySteps?: number;
   /** Checked between chunks of steps; when it returns true training stops with reason 'cancelled'. */
   shouldStop?: () => boolean;
+  /** Calls onCheckpoint every this many steps (and awaits it before continuing). */
+  checkpointEverySteps?: number;
+  onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
 }
 
 /** One training run; satisfied in-process and (later) through a comlink worker proxy. */
@@ -109,5 +132,7 @@ export interface Trainer {
   run(options?: TrainOptions): Promise<TrainResult>;
   evaluate(samples?: number): Promise<EvaluationResult>;
   weights(): Promise<ModelWeights>;
+  /** The state after the steps trained so far (resume with createTrainer(config, { resume })). */
+  checkpoint(): Promise<TrainCheckpoint>;
   dispose(): void;
 }

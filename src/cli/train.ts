@@ -1,11 +1,14 @@
-// `persian-rug train`: flags from the TrainConfig schema, progress on stderr, summary or --json on stdout, --out DIR.
-import type { TrainResult } from '../api.js';
+// `persian-rug train`: flags from the TrainConfig schema, progress on stderr, summary or --json on stdout,
+// --out DIR (run record, weights), --checkpoint-every K and --resume DIR.
+import { join } from 'node:path';
+import type { TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
 import { ConfigError, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
 import { writeRun } from '../io/runRecord.js';
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
 
-const EXTRA_FLAGS = { out: 'string', json: 'boolean', help: 'boolean' } as const;
+const EXTRA_FLAGS = { out: 'string', json: 'boolean', help: 'boolean', 'checkpoint-every': 'string', resume: 'string' } as const;
 
 export const TRAIN_USAGE = `usage: persian-rug train [flags]
 
@@ -13,64 +16,111 @@ Trains the toy model y = act(W_out W_in x + b) of PAPER.md §1 with Adam on fres
 Defaults: the paper's notebook example (n = 512, m = 128, p = 0.045, batch 1024, lr = 3e-3/sqrt(n)).
 
 flags:
-${trainHelp(['--out DIR\twrite run.json (config, seed, result, loss history) and weights.safetensors into DIR', '--json\tprint the result as one JSON object on the last stdout line', '--help\tthis text'])}`;
+${trainHelp([
+  '--out DIR\twrite run.json (config, seed, result, loss history) and weights.safetensors into DIR',
+  '--checkpoint-every K\twrite DIR/checkpoint.safetensors (weights, Adam state, step, losses) every K steps, atomically; needs --out',
+  '--resume DIR\tcontinue the run checkpointed in DIR (its config; only --threads, --json, --out, --checkpoint-every may be given); the result equals the uninterrupted run',
+  '--json\tprint the result as one JSON object on the last stdout line',
+  '--help\tthis text',
+])}`;
+
+/** Config flags that do not change results and may differ on resume. */
+const RESUMABLE_FLAGS = new Set<keyof TrainConfig>(['threads']);
 
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
+  const usageError = (error: unknown): number => {
+    if (error instanceof ConfigError) {
+      io.stderr(`persian-rug train: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  };
+  let parsed: ReturnType<typeof parseTrainFlags>;
   let config;
+  let resume: TrainCheckpoint | undefined;
+  let checkpointEvery: number | undefined;
+  let out: string | undefined;
   try {
     parsed = parseTrainFlags(argv, EXTRA_FLAGS);
     if (parsed.extra.help) {
       io.stdout(TRAIN_USAGE);
       return EXIT.ok;
     }
-    config = resolveTrainConfig(parsed.config);
-    if (parsed.extra.out !== undefined && String(parsed.extra.out).trim() === '') throw new ConfigError('--out needs a directory name');
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(`persian-rug train: ${error.message}`);
-      return EXIT.usage;
+    const resumeDir = parsed.extra.resume as string | undefined;
+    out = (parsed.extra.out as string | undefined) ?? resumeDir;
+    if (out !== undefined && out.trim() === '') throw new ConfigError('--out needs a directory name');
+    if (parsed.extra['checkpoint-every'] !== undefined) {
+      const text = String(parsed.extra['checkpoint-every']);
+      checkpointEvery = Number(text);
+      if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) throw new ConfigError(`--checkpoint-every = "${text}" is not an integer in [1, 1e9]`);
+      if (out === undefined) throw new ConfigError('--checkpoint-every needs --out DIR (or --resume DIR) to write the checkpoint into');
     }
-    throw error;
+    if (resumeDir !== undefined) {
+      const extra = Object.keys(parsed.config).filter((k) => !RESUMABLE_FLAGS.has(k as keyof TrainConfig));
+      if (extra.length) throw new ConfigError(`--resume takes the run's config from its checkpoint; drop ${extra.map((k) => k).join(', ')}`);
+      try {
+        resume = await readCheckpoint(join(resumeDir, CHECKPOINT_FILE));
+      } catch (error) {
+        throw new ConfigError(`--resume ${resumeDir}: ${(error as Error).message}`);
+      }
+      config = resolveTrainConfig({ ...resume.config, ...parsed.config });
+    } else {
+      config = resolveTrainConfig(parsed.config);
+    }
+  } catch (error) {
+    return usageError(error);
   }
   let trainer;
   try {
-    trainer = await createTrainer(config);
+    trainer = await createTrainer(config, { resume });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(`persian-rug train: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
+    return usageError(error);
   }
   const c = trainer.config;
   const label = `n=${c.nFeatures} m=${c.nHidden} p=${Array.isArray(c.featureProbability) ? 'per-feature' : c.featureProbability} ${c.backend}`;
   let lastPlain = 0;
-  const result: TrainResult = await trainer.run({
-    progressEverySteps: 50,
-    onProgress: (p) => {
-      const line = `train ${label}: step ${p.step}/${p.totalSteps} loss ${p.loss.toExponential(4)} ${p.seconds.toFixed(1)}s`;
-      if (io.stderrStatus) io.stderrStatus(line);
-      else if (p.seconds - lastPlain >= 5) {
-        lastPlain = p.seconds;
-        io.stderr(line);
-      }
-    },
-  });
-  if (io.stderrStatus) io.stderrStatus('');
+  const checkpointPath = out !== undefined ? join(out, CHECKPOINT_FILE) : undefined;
+  let result: TrainResult;
+  try {
+    result = await trainer.run({
+      progressEverySteps: Math.min(50, checkpointEvery ?? 50),
+      onProgress: (p) => {
+        const line = `train ${label}: step ${p.step}/${p.totalSteps} loss ${p.loss.toExponential(4)} ${p.seconds.toFixed(1)}s`;
+        if (io.stderrStatus) io.stderrStatus(line);
+        else if (p.seconds - lastPlain >= 5) {
+          lastPlain = p.seconds;
+          io.stderr(line);
+        }
+      },
+      checkpointEverySteps: checkpointEvery,
+      onCheckpoint: checkpointEvery !== undefined && checkpointPath ? async (checkpoint) => {
+        const { mkdir } = await import('node:fs/promises');
+        await mkdir(out!, { recursive: true });
+        await writeCheckpoint(checkpointPath, checkpoint);
+      } : undefined,
+    });
+  } finally {
+    if (io.stderrStatus) io.stderrStatus('');
+  }
   const weights = await trainer.weights();
+  if ((checkpointEvery !== undefined || resume) && checkpointPath && result.stopReason !== 'diverged') {
+    await writeCheckpoint(checkpointPath, await trainer.checkpoint());
+  }
   trainer.dispose();
-  if (parsed.extra.out !== undefined) await writeRun(String(parsed.extra.out), result, weights);
+  if (out !== undefined) await writeRun(out, result, weights);
   const v = Array.isArray(c.featureProbability) ? NaN : c.featureProbability / 3 - c.featureProbability ** 2 / 4;
+  if (result.stopReason === 'diverged') {
+    io.stderr(`persian-rug train: training diverged: ${result.divergence}${checkpointEvery !== undefined ? `; the last good checkpoint is ${checkpointPath}` : ''}`);
+  }
   if (parsed.extra.json) {
     const { lossHistory: _history, perFeatureLoss: _perFeature, ...summary } = result;
-    io.stdout(JSON.stringify({ ...summary, bestConstantLoss: v, out: parsed.extra.out ?? null }));
+    io.stdout(JSON.stringify({ ...summary, bestConstantLoss: v, out: out ?? null }));
   } else {
     io.stdout(`trained ${label} for ${result.steps} steps (${result.stopReason}) in ${result.seconds.toFixed(1)} s, ${Math.round(result.samplesPerSecond)} samples/s`);
     io.stdout(`  train loss (last ${Math.min(200, result.steps)} steps) ${result.trainLoss.toExponential(4)}`);
     io.stdout(`  eval loss (${result.evalSamples} held-out samples)   ${result.evalLoss.toExponential(4)}`);
     if (Number.isFinite(v)) io.stdout(`  best constant output p/3 - p^2/4       ${v.toExponential(4)}`);
-    if (parsed.extra.out !== undefined) io.stdout(`  wrote ${parsed.extra.out}/run.json and weights.safetensors`);
+    if (out !== undefined) io.stdout(`  wrote ${out}/run.json and weights.safetensors${checkpointEvery !== undefined ? ' and checkpoint.safetensors' : ''}`);
   }
-  return EXIT.ok;
+  return result.stopReason === 'diverged' ? EXIT.failure : EXIT.ok;
 }

@@ -12,7 +12,7 @@
 // dPre [S x fs]) and gradients, and the gradients are summed shard 0 + shard 1 before Adam. The
 // arithmetic is therefore the same whether the shards run one after the other or on two threads, so a
 // two-core run is bit-identical to a one-core run with the same seed.
-import type { EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
+import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
 import type { KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
 import { initialWeights } from './init.js';
@@ -189,15 +189,69 @@ export class Model<B> {
 
   /** Weights in PyTorch layouts (copies). */
   weights(): ModelWeights {
+    const { nFeatures: n, nHidden: m } = this.shape;
+    return { nFeatures: n, nHidden: m, win: this.readWin(this.winT), wout: this.readWout(this.wout), bias: this.kernels.readF32(this.bias, n) };
+  }
+
+  /** A [n x hs] buffer in winT layout as W_in's PyTorch layout [m x n]. */
+  private readWin(buffer: B): Float32Array {
     const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
-    const winT = this.kernels.readF32(this.winT, n * hs);
-    const woutRows = this.kernels.readF32(this.wout, n * hs);
-    const win = new Float32Array(m * n);
-    for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) win[k * n + j] = winT[j * hs + k];
-    const wout = new Float32Array(n * m);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * m + k] = woutRows[i * hs + k];
-    const bias = this.kernels.readF32(this.bias, n);
-    return { nFeatures: n, nHidden: m, win, wout, bias };
+    const t = this.kernels.readF32(buffer, n * hs);
+    const out = new Float32Array(m * n);
+    for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) out[k * n + j] = t[j * hs + k];
+    return out;
+  }
+
+  /** A [n x hs] buffer in wout layout as W_out's PyTorch layout [n x m]. */
+  private readWout(buffer: B): Float32Array {
+    const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
+    const t = this.kernels.readF32(buffer, n * hs);
+    const out = new Float32Array(n * m);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) out[i * m + k] = t[i * hs + k];
+    return out;
+  }
+
+  private writeWin(buffer: B, win: Float32Array): void {
+    const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
+    const t = new Float32Array(n * hs);
+    for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) t[j * hs + k] = win[k * n + j];
+    this.kernels.write(buffer, 'f32', t);
+  }
+
+  private writeWout(buffer: B, wout: Float32Array): void {
+    const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
+    const t = new Float32Array(n * hs);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) t[i * hs + k] = wout[i * m + k];
+    this.kernels.write(buffer, 'f32', t);
+  }
+
+  /** Adam state in PyTorch layouts (with tied weights W_in's moments are W_out's, transposed). */
+  adamState(): { win: AdamMoments; wout: AdamMoments; bias: AdamMoments } {
+    const n = this.shape.nFeatures;
+    return {
+      win: { moment: this.readWin(this.momentWinT), velocity: this.readWin(this.velocityWinT) },
+      wout: { moment: this.readWout(this.momentWout), velocity: this.readWout(this.velocityWout) },
+      bias: { moment: this.kernels.readF32(this.momentBias, n), velocity: this.kernels.readF32(this.velocityBias, n) },
+    };
+  }
+
+  /** Restores weights, Adam state and step (see adamState); the next trainStep continues the run exactly. */
+  restore(step: number, weights: ModelWeights, adam: { win: AdamMoments; wout: AdamMoments; bias: AdamMoments }): void {
+    this.setWeights(weights);
+    const fs = this.shape.featureStride;
+    if (this.config.tied) {
+      this.writeWin(this.momentWinT, adam.win.moment);
+      this.writeWin(this.velocityWinT, adam.win.velocity);
+    } else {
+      this.writeWout(this.momentWout, adam.wout.moment);
+      this.writeWout(this.velocityWout, adam.wout.velocity);
+      this.writeWin(this.momentWinT, adam.win.moment);
+      this.writeWin(this.velocityWinT, adam.win.velocity);
+    }
+    const pad = (v: Float32Array): Float32Array => { const out = new Float32Array(fs); out.set(v); return out; };
+    this.kernels.write(this.momentBias, 'f32', pad(adam.bias.moment));
+    this.kernels.write(this.velocityBias, 'f32', pad(adam.bias.velocity));
+    this.step = step;
   }
 
   /** One Adam step on a fresh batch; returns the batch loss before the update. */

@@ -1,5 +1,5 @@
 // The in-process Trainer: a Model on the chosen backend, the step loop, the stop rule, progress and evaluation.
-import type { EvaluationResult, ModelWeights, ResolvedTrainConfig, StopReason, Trainer, TrainConfig, TrainOptions, TrainResult } from '../api.js';
+import type { EvaluationResult, ModelWeights, ResolvedTrainConfig, StopReason, Trainer, TrainCheckpoint, TrainConfig, TrainOptions, TrainResult } from '../api.js';
 import { ConfigError, resolveTrainConfig, stepsPerEpoch } from './config.js';
 import { GRADIENT_SHARDS, Model, modelBytes } from './model.js';
 import { ReferenceKernels } from '../reference/kernels.js';
@@ -16,23 +16,45 @@ export interface CreateTrainerOptions {
   threadsWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
   /** Initial weights instead of the seeded nn.Linear init. */
   weights?: ModelWeights;
+  /** Continue a run from this checkpoint (same config; the result equals the uninterrupted run bit for bit). */
+  resume?: TrainCheckpoint;
 }
 
 /** Validates the config and builds a Trainer; throws ConfigError for bad values or sizes that cannot fit. */
 export async function createTrainer(input: Partial<TrainConfig>, options: CreateTrainerOptions = {}): Promise<Trainer> {
   const config = resolveTrainConfig(input);
+  if (options.resume) checkResumable(config, options.resume);
   const bytes = modelBytes(config);
   if (config.backend === 'wasm' && bytes > WASM_MEMORY_LIMIT_BYTES) {
     throw new ConfigError(`n = ${config.nFeatures}, m = ${config.nHidden}, batch = ${config.batch} needs ${formatBytes(bytes)} of wasm memory; the limit is 4 GiB (reduce batch, n or m)`);
   }
-  if (config.backend === 'js') return new LocalTrainer(new Model(new ReferenceKernels(), config, options.weights));
+  const model = await createModel(config, options);
+  if (options.resume) model.restore(options.resume.step, options.resume.weights, options.resume.adam);
+  return new LocalTrainer(model, options.resume?.lossHistory ?? []);
+}
+
+async function createModel(config: ResolvedTrainConfig, options: CreateTrainerOptions): Promise<Model<unknown>> {
+  if (config.backend === 'js') return new Model(new ReferenceKernels(), config, options.weights) as Model<unknown>;
   const threads = await resolveThreads(config);
-  if (threads < 2) return new LocalTrainer(new Model(await WasmKernels.create(options.wasm), config, options.weights));
+  if (threads < 2) return new Model(await WasmKernels.create(options.wasm), config, options.weights) as Model<unknown>;
   const module = await compileKernels(options.threadsWasm, 'threads');
   const kernels = new WasmKernels(await instantiateKernels(module, createSharedMemory()));
   const model = new Model(kernels, config, options.weights);
   model.useShardRunner(await startThreadShardRunner(kernels, module, model.plans[1]));
-  return new LocalTrainer(model as Model<unknown>);
+  return model as Model<unknown>;
+}
+
+/** A checkpoint resumes only the run it came from: same config except threads (which never changes results). */
+function checkResumable(config: ResolvedTrainConfig, checkpoint: TrainCheckpoint): void {
+  const strip = (c: ResolvedTrainConfig): string => JSON.stringify({ ...c, threads: 0 }, Object.keys(c).sort());
+  if (strip(config) !== strip(checkpoint.config)) {
+    const differing = Object.keys({ ...config, ...checkpoint.config }).filter((key) => key !== 'threads'
+      && JSON.stringify((config as unknown as Record<string, unknown>)[key]) !== JSON.stringify((checkpoint.config as unknown as Record<string, unknown>)[key]));
+    throw new ConfigError(`the checkpoint is of another run: ${differing.map((k) => `${k} is ${JSON.stringify((checkpoint.config as unknown as Record<string, unknown>)[k])} there, ${JSON.stringify((config as unknown as Record<string, unknown>)[k])} here`).join('; ')}`);
+  }
+  if (checkpoint.step !== checkpoint.lossHistory.length) {
+    throw new ConfigError(`the checkpoint is inconsistent: step ${checkpoint.step} but ${checkpoint.lossHistory.length} losses`);
+  }
 }
 
 /** threads = 0 means min(GRADIENT_SHARDS, cores) where shared wasm memory is available; 1 otherwise. */
@@ -57,31 +79,39 @@ async function availableCores(): Promise<number> {
 
 class LocalTrainer implements Trainer {
   readonly config: ResolvedTrainConfig;
-  private readonly losses: number[] = [];
-
-  constructor(private readonly model: Model<unknown>) {
+  constructor(private readonly model: Model<unknown>, private readonly losses: number[]) {
     this.config = model.config;
   }
 
   async run(options: TrainOptions = {}): Promise<TrainResult> {
     const c = this.config;
     const perEpoch = stepsPerEpoch(c);
-    const maxSteps = c.epochs !== undefined ? c.epochs * perEpoch : c.steps!;
+    const totalSteps = c.epochs !== undefined ? c.epochs * perEpoch : c.steps!;
     const every = Math.max(1, options.progressEverySteps ?? 100);
+    const checkpointEvery = options.onCheckpoint ? Math.max(1, options.checkpointEverySteps ?? 1000) : Infinity;
     const start = performance.now();
     let trainSeconds = 0;
     let stopReason: StopReason = c.epochs !== undefined ? 'max-epochs' : 'steps';
-    let lastReport = 0;
+    let divergence: string | undefined;
     const losses = this.losses;
     const first = losses.length;
-    while (losses.length - first < maxSteps) {
+    let lastReport = first;
+    // A run resumed after the stop rule fired, or after its budget, trains no further.
+    let stopped = c.epochs !== undefined && first > 0 && first % perEpoch === 0 && shouldStopTraining(losses, first);
+    if (stopped) stopReason = 'stop-rule';
+    while (!stopped && losses.length < totalSteps) {
       const chunkStart = performance.now();
-      const target = Math.min(first + maxSteps, losses.length + every);
-      let stopped = false;
+      const target = Math.min(totalSteps, (Math.floor(losses.length / every) + 1) * every);
       while (losses.length < target) {
-        losses.push(this.model.trainStep());
-        const done = losses.length - first;
-        if (c.epochs !== undefined && done % perEpoch === 0 && shouldStopTraining(losses, losses.length)) {
+        const loss = this.model.trainStep();
+        losses.push(loss);
+        if (!Number.isFinite(loss)) {
+          stopReason = 'diverged';
+          divergence = `the loss became ${loss} at step ${losses.length}`;
+          stopped = true;
+          break;
+        }
+        if (c.epochs !== undefined && losses.length % perEpoch === 0 && shouldStopTraining(losses, losses.length)) {
           stopReason = 'stop-rule';
           stopped = true;
           break;
@@ -91,29 +121,37 @@ class LocalTrainer implements Trainer {
       if (options.onProgress) {
         let sum = 0;
         for (let i = lastReport; i < losses.length; i++) sum += losses[i];
-        options.onProgress({ step: losses.length - first, totalSteps: maxSteps, loss: sum / Math.max(1, losses.length - lastReport), seconds: (performance.now() - start) / 1000 });
+        options.onProgress({ step: losses.length, totalSteps, loss: sum / Math.max(1, losses.length - lastReport), seconds: (performance.now() - start) / 1000 });
         lastReport = losses.length;
       }
       if (stopped) break;
+      if (options.onCheckpoint && losses.length % checkpointEvery === 0 && losses.length < totalSteps) {
+        await options.onCheckpoint(await this.checkpoint());
+      }
       if (options.shouldStop?.()) { stopReason = 'cancelled'; break; }
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     const steps = losses.length - first;
     const evaluation = this.model.evaluate(c.evalSamples);
-    const tail = losses.slice(Math.max(first, losses.length - STOP_WINDOW));
+    const tail = losses.slice(Math.max(0, losses.length - STOP_WINDOW));
     return {
       config: c,
       backend: c.backend,
-      steps,
+      steps: losses.length,
       stopReason,
+      ...(divergence ? { divergence } : {}),
       trainLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
       evalLoss: evaluation.loss,
       evalSamples: evaluation.samples,
       perFeatureLoss: Array.from(evaluation.perFeatureLoss),
       seconds: (performance.now() - start) / 1000,
       samplesPerSecond: trainSeconds > 0 ? (steps * c.batch) / trainSeconds : 0,
-      lossHistory: losses.slice(first),
+      lossHistory: losses.slice(),
     };
+  }
+
+  async checkpoint(): Promise<TrainCheckpoint> {
+    return { config: this.config, step: this.model.step, weights: this.model.weights(), adam: this.model.adamState(), lossHistory: this.losses.slice() };
   }
 
   async evaluate(samples = this.config.evalSamples): Promise<EvaluationResult> {

@@ -1,10 +1,14 @@
 // `persian-rug train`: --json shape, run directory contents, exit code 2 and nothing written on bad input.
 import { describe, expect, test } from 'vitest';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
+import { createTrainer } from '../../src/train/trainer.js';
+import { parseTrainFlags, resolveTrainConfig } from '../../src/train/config.js';
+import type { TrainCheckpoint } from '../../src/api.js';
 
 function capture() {
   const out: string[] = [], err: string[] = [];
@@ -52,6 +56,29 @@ describe('persian-rug train', () => {
     expect(c.err[0]).toMatch(message);
     expect(c.out).toHaveLength(0);
     await expect(readdir(dir)).rejects.toThrow();
+  });
+
+  test('--resume continues a checkpoint to the same weights as an uninterrupted run; the checkpoint is rewritten', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'pr-'));
+    const flags = ['--n', '24', '--m', '6', '--steps', '30', '--batch', '32', '--eval-samples', '256', '--seed', '3'];
+    const c = capture();
+    expect(await main(['train', ...flags, '--out', join(base, 'whole'), '--checkpoint-every', '10'], c.io)).toBe(0);
+    const trainer = await createTrainer(resolveTrainConfig(parseTrainFlags(flags, {}).config));
+    let saved: TrainCheckpoint | undefined;
+    await trainer.run({ progressEverySteps: 5, checkpointEverySteps: 10, onCheckpoint: (k) => { saved ??= k; }, shouldStop: () => saved !== undefined });
+    trainer.dispose();
+    await mkdir(join(base, 'cut'));
+    await writeCheckpoint(join(base, 'cut', 'checkpoint.safetensors'), saved!);
+    expect(await main(['train', '--resume', join(base, 'cut'), '--json'], c.io)).toBe(0);
+    expect(JSON.parse(c.out[c.out.length - 1]).steps).toBe(30);
+    const whole = await readFile(join(base, 'whole', 'weights.safetensors'));
+    const resumed = await readFile(join(base, 'cut', 'weights.safetensors'));
+    expect(Buffer.compare(whole, resumed)).toBe(0);
+    expect((await readCheckpoint(join(base, 'cut', 'checkpoint.safetensors'))).step).toBe(30);
+    expect(await main(['train', '--resume', join(base, 'cut'), '--seed', '4'], c.io)).toBe(2);
+    expect(c.err[c.err.length - 1]).toMatch(/--resume takes the run's config from its checkpoint; drop seed/);
+    expect(await main(['train', '--resume', join(base, 'nothing')], c.io)).toBe(2);
+    expect(c.err[c.err.length - 1]).toMatch(/nothing\/checkpoint.safetensors: cannot read the checkpoint \(ENOENT\)/);
   });
 
   test('--help and unknown commands', async () => {

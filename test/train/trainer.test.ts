@@ -1,6 +1,7 @@
 // Training runs: loss falls below the best constant, backends agree, options do what they say, the stop rule.
 import { describe, expect, test } from 'vitest';
 import { createTrainer } from '../../src/train/trainer.js';
+import type { TrainCheckpoint } from '../../src/api.js';
 import { shouldStopTraining } from '../../src/train/stopRule.js';
 import { BACKEND_LOSS_RELATIVE } from '../tolerance.js';
 
@@ -60,6 +61,45 @@ describe('trainer', () => {
       expect(two.w.bias).toEqual(one.w.bias);
       expect(two.r.evalLoss).toBe(one.r.evalLoss);
     }
+  });
+
+  test('a run resumed from a checkpoint ends bit-identical to the uninterrupted run', async () => {
+    for (const extra of [{}, { tied: true }, { epochs: 30, samplesPerEpoch: 2560 }] as const) {
+      const config = { ...small, steps: extra && 'epochs' in extra ? undefined : 60, ...extra };
+      const whole = await createTrainer(config);
+      const wholeResult = await whole.run();
+      const wholeWeights = await whole.weights();
+      const first = await createTrainer(config);
+      let saved: TrainCheckpoint | undefined;
+      const partial = await first.run({ progressEverySteps: 5, checkpointEverySteps: 25, onCheckpoint: (c) => { saved ??= c; }, shouldStop: () => saved !== undefined });
+      expect(partial.stopReason).toBe('cancelled');
+      expect(saved!.step).toBe(25);
+      const resumed = await createTrainer(config, { resume: structuredClone(saved!) });
+      const result = await resumed.run();
+      expect(result.lossHistory).toEqual(wholeResult.lossHistory);
+      expect(result.stopReason).toBe(wholeResult.stopReason);
+      const w = await resumed.weights();
+      expect(w.win).toEqual(wholeWeights.win);
+      expect(w.wout).toEqual(wholeWeights.wout);
+      expect(w.bias).toEqual(wholeWeights.bias);
+    }
+  });
+
+  test('a checkpoint of another run is refused, naming what differs', async () => {
+    const t = await createTrainer({ ...small, steps: 3 });
+    await t.run();
+    const c = await t.checkpoint();
+    await expect(createTrainer({ ...small, steps: 3, seed: 8 }, { resume: c })).rejects.toThrow(/seed is 7 there, 8 here/);
+  });
+
+  test('non-finite loss stops training with reason diverged', async () => {
+    const t = await createTrainer({ ...small, steps: 50 });
+    const w = await t.weights();
+    const huge = await createTrainer({ ...small, steps: 50 }, { weights: { ...w, wout: w.wout.map(() => 1e30) } });
+    const r = await huge.run();
+    expect(r.stopReason).toBe('diverged');
+    expect(r.steps).toBe(1);
+    expect(r.divergence).toMatch(/the loss became (Infinity|NaN) at step 1/);
   });
 
   test('init follows nn.Linear bounds: |W_in| < 1/sqrt(n), |W_out|, |b| < 1/sqrt(m)', async () => {

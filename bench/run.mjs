@@ -1,0 +1,112 @@
+// `npm run bench`: throughput of the wasm trainer (1 and 2 threads), its TS twins, a hand-written dense JS
+// trainer and PyTorch, and the decoder GEMM against a peak probe, all measured in this one run.
+// Every timed path is first checked against the reference. `--write` updates the table in bench/README.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { createTrainer } from '../dist/index.js';
+import { WasmKernels } from '../dist/wasm/kernels.js';
+import { ReferenceKernels } from '../dist/reference/kernels.js';
+import { createNaiveTrainer } from './naive.mjs';
+
+const args = process.argv.slice(2);
+const write = args.includes('--write');
+const quick = args.includes('--quick');
+const CONFIGS = [
+  { name: 'notebook', nFeatures: 512, nHidden: 128, featureProbability: 0.045, batch: 1024, steps: quick ? 200 : 1000, twinSteps: quick ? 10 : 40, naiveSteps: quick ? 2 : 5 },
+  { name: 'n2048', nFeatures: 2048, nHidden: 512, featureProbability: 0.02, batch: 1024, steps: quick ? 40 : 200, twinSteps: quick ? 2 : 5, naiveSteps: 1 },
+];
+const lines = [];
+const say = (s) => { console.log(s); lines.push(s); };
+
+function check(condition, message) {
+  if (!condition) { console.error(`bench: check failed: ${message}`); process.exit(1); }
+}
+
+async function timeTrainer(config, threads, backend, steps) {
+  const t = await createTrainer({ ...strip(config), steps, threads, backend, seed: 1, evalSamples: 1024 });
+  const r = await t.run();
+  t.dispose();
+  return { samplesPerSecond: r.samplesPerSecond, losses: r.lossHistory };
+}
+const strip = ({ name, steps, twinSteps, naiveSteps, ...c }) => c;
+
+function torchRun(config, threads) {
+  if (!existsSync('/usr/bin/python3')) return { skipped: 'no /usr/bin/python3' };
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { skipped: 'python3-torch is not installed (apt-get install -y python3-torch libopenblas0-pthread)' };
+  const out = execFileSync('/usr/bin/python3', ['bench/torch_train.py', '--n', String(config.nFeatures), '--m', String(config.nHidden),
+    '--p', String(config.featureProbability), '--batch', String(config.batch), '--steps', String(config.steps), '--warmup', '20',
+    '--threads', String(threads), '--eval-samples', '4096', '--seed', '1'], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+function gemmBench() {
+  return WasmKernels.create().then((k) => {
+    const B = 512, n = 512, m = 128, fs = 512, hs = 128;
+    const fill = (count, seed) => { const a = new Float32Array(count); let s = seed; for (let i = 0; i < count; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; a[i] = s / 4294967296 - 0.5; } return a; };
+    const data = { hidden: fill(B * hs, 1), woutT: fill(hs * fs, 2), bias: fill(fs, 3), target: new Float32Array(B * fs), importance: new Float32Array(fs).fill(1) };
+    const run = (kk) => {
+      const put = (v) => { const b = kk.allocate('f32', v.length); kk.write(b, 'f32', v); return b; };
+      const h = put(data.hidden), w = put(data.woutT), b = put(data.bias), x = put(data.target), imp = put(data.importance), d = kk.allocate('f32', B * fs);
+      return { call: () => kk.decoderForward(B, m, hs, fs, h, w, b, x, imp, 1, 0, 1, d, null), out: () => kk.readF32(d, B * fs) };
+    };
+    const wasm = run(k), ref = run(new ReferenceKernels());
+    wasm.call(); ref.call();
+    const a = wasm.out(), e = ref.out();
+    let maxErr = 0; for (let i = 0; i < a.length; i++) maxErr = Math.max(maxErr, Math.abs(a[i] - e[i]));
+    check(maxErr < 1e-4, `decoder GEMM differs from its twin by ${maxErr}`);
+    for (let i = 0; i < 20; i++) wasm.call();
+    const reps = quick ? 50 : 300;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) wasm.call();
+    const gemm = (2 * B * fs * m * reps) / ((performance.now() - t0) / 1000) / 1e9;
+    const iterations = 20_000_000;
+    k.exports.peakProbe(1_000_000, 0.5);
+    let peak = 0;
+    for (let r = 0; r < 3; r++) {
+      const t1 = performance.now();
+      k.exports.peakProbe(iterations, 0.5);
+      peak = Math.max(peak, (96 * iterations) / ((performance.now() - t1) / 1000) / 1e9);
+    }
+    return { gemm, peak };
+  });
+}
+
+const fmt = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(1));
+say(`machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.availableParallelism?.() ?? os.cpus().length} cores; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);
+const { gemm, peak } = await gemmBench();
+say(`decoder GEMM (batch 512 x n 512 x m 128, fused epilogue): ${gemm.toFixed(1)} GFLOP/s = ${((100 * gemm) / peak).toFixed(0)}% of the f32x4 mul+add peak probe (${peak.toFixed(1)} GFLOP/s)`);
+say('');
+say('| config | implementation | steps timed | samples/s | vs PyTorch best | vs TS twin (same steps) |');
+say('|---|---|---|---|---|---|');
+for (const config of CONFIGS) {
+  const label = `${config.name} (n ${config.nFeatures}, m ${config.nHidden}, p ${config.featureProbability}, batch ${config.batch})`;
+  // Check: the wasm step equals its TS twin (same seed, same data) before anything is timed.
+  const twin = await timeTrainer(config, 1, 'js', config.twinSteps);
+  const wasmShort = await timeTrainer(config, 1, 'wasm', config.twinSteps);
+  twin.losses.forEach((l, i) => check(Math.abs(l - wasmShort.losses[i]) <= 1e-3 * l, `${config.name}: wasm loss ${wasmShort.losses[i]} vs twin ${l} at step ${i}`));
+  const one = await timeTrainer(config, 1, 'wasm', config.steps);
+  const two = await timeTrainer(config, 2, 'wasm', config.steps);
+  check(one.losses.every((l, i) => l === two.losses[i]), `${config.name}: 2 threads differ from 1 thread`);
+  const naive = createNaiveTrainer({ n: config.nFeatures, m: config.nHidden, p: config.featureProbability, batch: config.batch, lr: 3e-3 / Math.sqrt(config.nFeatures) });
+  naive();
+  const tn = performance.now();
+  for (let i = 0; i < config.naiveSteps; i++) naive();
+  const naiveRate = (config.naiveSteps * config.batch) / ((performance.now() - tn) / 1000);
+  const torch = [1, 2].map((threads) => { try { return torchRun(config, threads); } catch (e) { return { skipped: String(e.message).split('\n')[0] }; } });
+  const torchBest = Math.max(0, ...torch.filter((r) => !r.skipped).map((r) => r.samplesPerSecond));
+  const vsTorch = (v) => (torchBest > 0 ? `${(v / torchBest).toFixed(2)}x` : 'n/a');
+  say(`| ${label} | wasm, 1 thread | 0-${config.steps} | ${fmt(one.samplesPerSecond)} | ${vsTorch(one.samplesPerSecond)} | ${(wasmShort.samplesPerSecond / twin.samplesPerSecond).toFixed(1)}x (steps 0-${config.twinSteps}) |`);
+  say(`| | wasm, 2 threads | 0-${config.steps} | ${fmt(two.samplesPerSecond)} | ${vsTorch(two.samplesPerSecond)} | ${(two.samplesPerSecond / one.samplesPerSecond).toFixed(2)}x of 1 thread |`);
+  say(`| | TS twins (same algorithm) | 0-${config.twinSteps} | ${fmt(twin.samplesPerSecond)} | ${vsTorch(twin.samplesPerSecond)} | 1 |`);
+  say(`| | hand-written dense JS | 1-${config.naiveSteps} | ${fmt(naiveRate)} | ${vsTorch(naiveRate)} | wasm 1 thread is ${(one.samplesPerSecond / naiveRate).toFixed(0)}x faster |`);
+  torch.forEach((r, i) => say(`| | PyTorch ${r.torch ?? ''}, ${i + 1} thread${i ? 's' : ''} | ${r.skipped ? '-' : `20-${20 + config.steps}`} | ${r.skipped ? `skipped: ${r.skipped}` : fmt(r.samplesPerSecond)} | ${r.skipped ? '' : vsTorch(r.samplesPerSecond)} | |`));
+}
+
+if (write) {
+  const readme = readFileSync('bench/README.md', 'utf8');
+  const table = ['<!-- bench:start -->', ...lines.map((l) => (l.startsWith('|') || l === '' ? l : `${l}  `)), '<!-- bench:end -->'].join('\n');
+  writeFileSync('bench/README.md', readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, table));
+  console.log('bench: updated bench/README.md');
+}

@@ -1,0 +1,69 @@
+// Checkpoint files: one safetensors file with weights and Adam state (PyTorch names) and, in its metadata,
+// the config, the step and the loss history (JSON keeps every f64 exactly). Written atomically.
+import { readFile } from 'node:fs/promises';
+import type { ResolvedTrainConfig, TrainCheckpoint } from '../api.js';
+import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import { writeFileAtomic } from './runRecord.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+const FORMAT = 'persian-rug-checkpoint/1';
+
+export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
+  const { nFeatures: n, nHidden: m } = c.weights;
+  const win = (data: Float32Array): Tensor => ({ shape: [m, n], data });
+  const wout = (data: Float32Array): Tensor => ({ shape: [n, m], data });
+  const bias = (data: Float32Array): Tensor => ({ shape: [n], data });
+  return encodeSafetensors({
+    'encoder.weight': win(c.weights.win), 'decoder.weight': wout(c.weights.wout), 'decoder.bias': bias(c.weights.bias),
+    'adam.encoder.weight.moment': win(c.adam.win.moment), 'adam.encoder.weight.velocity': win(c.adam.win.velocity),
+    'adam.decoder.weight.moment': wout(c.adam.wout.moment), 'adam.decoder.weight.velocity': wout(c.adam.wout.velocity),
+    'adam.decoder.bias.moment': bias(c.adam.bias.moment), 'adam.decoder.bias.velocity': bias(c.adam.bias.velocity),
+  }, { format: FORMAT, config: JSON.stringify(c.config), step: String(c.step), lossHistory: JSON.stringify(c.lossHistory) });
+}
+
+/** Parses a checkpoint; any missing piece or inconsistency is an error naming the file and what is wrong. */
+export function decodeCheckpoint(bytes: Uint8Array, name: string): TrainCheckpoint {
+  const { tensors, metadata } = decodeSafetensors(bytes, name);
+  if (metadata.format !== FORMAT) throw new Error(`${name}: not a persian-rug checkpoint (format ${JSON.stringify(metadata.format ?? null)}, expected ${FORMAT})`);
+  let config: ResolvedTrainConfig, lossHistory: number[];
+  try {
+    config = JSON.parse(metadata.config);
+    lossHistory = JSON.parse(metadata.lossHistory);
+  } catch {
+    throw new Error(`${name}: the config or loss history in the metadata is not valid JSON; the file is corrupted`);
+  }
+  const step = Number(metadata.step);
+  if (!Number.isInteger(step) || step < 0 || !Array.isArray(lossHistory) || lossHistory.length !== step) {
+    throw new Error(`${name}: step ${metadata.step} does not match the ${Array.isArray(lossHistory) ? lossHistory.length : 0} stored losses; the file is corrupted`);
+  }
+  const n = config.nFeatures, m = config.nHidden;
+  const get = (key: string, shape: number[]): Float32Array => {
+    const t = tensors[key];
+    if (!t) throw new Error(`${name}: tensor ${key} is missing`);
+    if (t.shape.join(',') !== shape.join(',')) throw new Error(`${name}: tensor ${key} has shape [${t.shape}], expected [${shape}] for n = ${n}, m = ${m}`);
+    return t.data;
+  };
+  return {
+    config, step, lossHistory,
+    weights: { nFeatures: n, nHidden: m, win: get('encoder.weight', [m, n]), wout: get('decoder.weight', [n, m]), bias: get('decoder.bias', [n]) },
+    adam: {
+      win: { moment: get('adam.encoder.weight.moment', [m, n]), velocity: get('adam.encoder.weight.velocity', [m, n]) },
+      wout: { moment: get('adam.decoder.weight.moment', [n, m]), velocity: get('adam.decoder.weight.velocity', [n, m]) },
+      bias: { moment: get('adam.decoder.bias.moment', [n]), velocity: get('adam.decoder.bias.velocity', [n]) },
+    },
+  };
+}
+
+export async function writeCheckpoint(path: string, c: TrainCheckpoint): Promise<void> {
+  await writeFileAtomic(path, encodeCheckpoint(c));
+}
+
+export async function readCheckpoint(path: string): Promise<TrainCheckpoint> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new Error(`${path}: cannot read the checkpoint (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return decodeCheckpoint(bytes, path);
+}
