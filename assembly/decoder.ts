@@ -138,50 +138,135 @@ export function decoderForward(
   return loss;
 }
 
+/** Bytes of scratch decoderBackward needs: CSR and CSC copies of the nonzero dPre entries plus counters. */
+export function decoderBackwardScratchBytes(batch: i32, featureStride: i32): usize {
+  const cap = <usize>batch * <usize>featureStride;
+  return ((<usize>batch + 1) + (<usize>featureStride + 1) + 4 * cap) << 2;
+}
+
 /**
- * Backward through the decoder, skipping zero output gradients (inactive ReLU with zero target, padding):
- *   gradWout[i, :] = sum_b dPre[b, i] hidden[b, :];  gradBias[i] = sum_b dPre[b, i];
- *   dHidden[b, :] = sum_i dPre[b, i] wout[i, :]  (only when computeHidden).
- * gradWout and gradBias are overwritten. Cost O(batch featureStride / 4 + nnz(dPre) hiddenStride / 2) vector ops.
+ * Backward through the decoder over the nonzero output gradients only (inactive ReLU with zero target,
+ * padding):
+ *   gradBias[i] = sum_b dPre[b, i];  gradWout[i, :] = sum_b dPre[b, i] hidden[b, :];
+ *   dHidden[b, :] = sum_i dPre[b, i] wout[i, :]  (when computeHidden).
+ * The nonzeros are listed by sample (CSR) and by feature (CSC) in scratch (decoderBackwardScratchBytes),
+ * so both products accumulate 32 hidden units at a time in registers and write each output row once.
+ * Cost O(batch featureStride / 4 + nnz(dPre) hiddenStride / 2) vector ops; gradWout, gradBias overwritten.
  */
 export function decoderBackward(
   batch: i32, nFeatures: i32, hiddenStride: i32, featureStride: i32, hiddenPtr: usize, woutPtr: usize, dPrePtr: usize,
-  gradWoutPtr: usize, gradBiasPtr: usize, dHiddenPtr: usize, computeHidden: bool,
+  gradWoutPtr: usize, gradBiasPtr: usize, dHiddenPtr: usize, computeHidden: bool, scratchPtr: usize,
 ): void {
   const hRow = <usize>hiddenStride << 2;
   const dRow = <usize>featureStride << 2;
-  memory.fill(gradWoutPtr, 0, <usize>nFeatures * hRow);
+  const cap = <usize>batch * <usize>featureStride;
+  const rowStart = scratchPtr;                                  // i32[batch + 1]
+  const counts = rowStart + ((<usize>batch + 1) << 2);          // i32[featureStride + 1]
+  const rowIndex = counts + ((<usize>featureStride + 1) << 2);  // i32[cap]: feature of each nonzero, by sample
+  const rowValue = rowIndex + (cap << 2);                       // f32[cap]
+  const colSample = rowValue + (cap << 2);                      // i32[cap]: sample of each nonzero, by feature
+  const colValue = colSample + (cap << 2);                      // f32[cap]
+  memory.fill(counts, 0, (<usize>featureStride + 1) << 2);
   memory.fill(gradBiasPtr, 0, dRow);
   const zero = f32x4.splat(0);
+  // 1. CSR of dPre, per-feature counts, bias gradient.
+  let nnz = 0;
   for (let b = 0; b < batch; b++) {
-    const h = hiddenPtr + <usize>b * hRow;
-    const dh = dHiddenPtr + <usize>b * hRow;
-    if (computeHidden) memory.fill(dh, 0, hRow);
-    const dRowPtr = dPrePtr + <usize>b * dRow;
+    store<i32>(rowStart + (<usize>b << 2), nnz);
+    const row = dPrePtr + <usize>b * dRow;
     for (let i = 0; i < featureStride; i += 4) {
-      const v = v128.load(dRowPtr + (<usize>i << 2));
-      let bits = i32x4.bitmask(f32x4.ne(v, zero));
+      let bits = i32x4.bitmask(f32x4.ne(v128.load(row + (<usize>i << 2)), zero));
       while (bits != 0) {
-        const l = ctz(bits);
+        const feature = i + ctz(bits);
         bits &= bits - 1;
-        const feature = i + l;
-        const d = load<f32>(dRowPtr + (<usize>feature << 2));
+        const d = load<f32>(row + (<usize>feature << 2));
+        store<i32>(rowIndex + (<usize>nnz << 2), feature);
+        store<f32>(rowValue + (<usize>nnz << 2), d);
+        nnz++;
+        const c = counts + (<usize>(feature + 1) << 2);
+        store<i32>(c, load<i32>(c) + 1);
         const gb = gradBiasPtr + (<usize>feature << 2);
         store<f32>(gb, load<f32>(gb) + d);
-        const ds = f32x4.splat(d);
-        const g = gradWoutPtr + <usize>feature * hRow;
-        const w = woutPtr + <usize>feature * hRow;
-        if (computeHidden) {
-          for (let k: usize = 0; k < hRow; k += 16) {
-            v128.store(g + k, f32x4.add(v128.load(g + k), f32x4.mul(ds, v128.load(h + k))));
-            v128.store(dh + k, f32x4.add(v128.load(dh + k), f32x4.mul(ds, v128.load(w + k))));
-          }
-        } else {
-          for (let k: usize = 0; k < hRow; k += 16) {
-            v128.store(g + k, f32x4.add(v128.load(g + k), f32x4.mul(ds, v128.load(h + k))));
-          }
-        }
       }
+    }
+  }
+  store<i32>(rowStart + (<usize>batch << 2), nnz);
+  // 2. dHidden[b, :] = sum over the sample's nonzeros of d * wout[i, :], 8 vectors at a time.
+  if (computeHidden) {
+    for (let b = 0; b < batch; b++) {
+      const e0 = load<i32>(rowStart + (<usize>b << 2)), e1 = load<i32>(rowStart + (<usize>(b + 1) << 2));
+      const out = dHiddenPtr + <usize>b * hRow;
+      let k: usize = 0;
+      for (; k + 128 <= hRow; k += 128) {
+        let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+        for (let e = e0; e < e1; e++) {
+          const d = v128.load32_splat(rowValue + (<usize>e << 2));
+          const w = woutPtr + <usize>load<i32>(rowIndex + (<usize>e << 2)) * hRow + k;
+          a0 = f32x4.add(a0, f32x4.mul(d, v128.load(w))); a1 = f32x4.add(a1, f32x4.mul(d, v128.load(w, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(d, v128.load(w, 32))); a3 = f32x4.add(a3, f32x4.mul(d, v128.load(w, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(d, v128.load(w, 64))); a5 = f32x4.add(a5, f32x4.mul(d, v128.load(w, 80)));
+          a6 = f32x4.add(a6, f32x4.mul(d, v128.load(w, 96))); a7 = f32x4.add(a7, f32x4.mul(d, v128.load(w, 112)));
+        }
+        const o = out + k;
+        v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+        v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+      }
+      for (; k < hRow; k += 16) {
+        let a0 = zero;
+        for (let e = e0; e < e1; e++) {
+          const d = v128.load32_splat(rowValue + (<usize>e << 2));
+          a0 = f32x4.add(a0, f32x4.mul(d, v128.load(woutPtr + <usize>load<i32>(rowIndex + (<usize>e << 2)) * hRow + k)));
+        }
+        v128.store(out + k, a0);
+      }
+    }
+  }
+  // 3. CSC: counts -> starts (exclusive prefix sums), then scatter by sample order (so each column is sorted by b).
+  let running = 0;
+  for (let i = 0; i <= featureStride; i++) {
+    const c = counts + (<usize>i << 2);
+    running += load<i32>(c);
+    store<i32>(c, running);
+  }
+  for (let b = 0; b < batch; b++) {
+    const e1 = load<i32>(rowStart + (<usize>(b + 1) << 2));
+    for (let e = load<i32>(rowStart + (<usize>b << 2)); e < e1; e++) {
+      const feature = load<i32>(rowIndex + (<usize>e << 2));
+      const c = counts + (<usize>feature << 2);
+      const at = load<i32>(c);
+      store<i32>(c, at + 1);
+      store<i32>(colSample + (<usize>at << 2), b);
+      store<f32>(colValue + (<usize>at << 2), load<f32>(rowValue + (<usize>e << 2)));
+    }
+  }
+  // After the scatter counts[i] is the end of column i, which is the start of column i + 1.
+  // 4. gradWout[i, :] = sum over the feature's nonzeros of d * hidden[b, :], 8 vectors at a time.
+  for (let i = 0; i < nFeatures; i++) {
+    const c0 = i == 0 ? 0 : load<i32>(counts + (<usize>(i - 1) << 2));
+    const c1 = load<i32>(counts + (<usize>i << 2));
+    const out = gradWoutPtr + <usize>i * hRow;
+    let k: usize = 0;
+    for (; k + 128 <= hRow; k += 128) {
+      let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+      for (let e = c0; e < c1; e++) {
+        const d = v128.load32_splat(colValue + (<usize>e << 2));
+        const h = hiddenPtr + <usize>load<i32>(colSample + (<usize>e << 2)) * hRow + k;
+        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(h))); a1 = f32x4.add(a1, f32x4.mul(d, v128.load(h, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(d, v128.load(h, 32))); a3 = f32x4.add(a3, f32x4.mul(d, v128.load(h, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(d, v128.load(h, 64))); a5 = f32x4.add(a5, f32x4.mul(d, v128.load(h, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(d, v128.load(h, 96))); a7 = f32x4.add(a7, f32x4.mul(d, v128.load(h, 112)));
+      }
+      const o = out + k;
+      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+      v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+    }
+    for (; k < hRow; k += 16) {
+      let a0 = zero;
+      for (let e = c0; e < c1; e++) {
+        const d = v128.load32_splat(colValue + (<usize>e << 2));
+        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(hiddenPtr + <usize>load<i32>(colSample + (<usize>e << 2)) * hRow + k)));
+      }
+      v128.store(out + k, a0);
     }
   }
 }

@@ -3,7 +3,7 @@ export { heapBase } from "./memory";
 export { randomSeed, randomFillU32, randomFillUniform } from "./random";
 export { sampleBatch } from "./sample";
 export { encoderForward, encoderBackward } from "./encoder";
-export { decoderForward, decoderBackward } from "./decoder";
+export { decoderForward, decoderBackward, decoderBackwardScratchBytes } from "./decoder";
 export { adamUpdate } from "./adam";
 export { transposeInto } from "./layout";
 export { walshHadamardTransform, walshHadamardTransformBatch, rugDirectMaxActive, rugProject, rugLoss } from "./hadamard";

@@ -1,4 +1,4 @@
-// `npm test`: as-pect specs, vitest suites and the typecheck; prints `N passed, N failed` as its last line.
+// `npm test`: as-pect specs, vitest suites, the typecheck and the browser tests; prints `N passed, N failed` as its last line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -50,6 +50,19 @@ if (want('unit')) {
 if (want('typecheck')) {
   const r = run(npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
   if (r.status === 0) { passed++; stages.push('typecheck: ok'); } else { failed++; stages.push('typecheck: FAILED'); }
+}
+
+if (want('browser')) {
+  // test/browser/page.mjs: the built page in headless Chromium; prints `N passed, N failed` (or SKIPPED without Chromium).
+  const r = run(process.execPath, ['test/browser/page.mjs']);
+  const counts = [...r.out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  const skipped = /browser tests SKIPPED: (.*)$/m.exec(r.out);
+  if (counts) {
+    const ok = Number(counts[1]), bad = Number(counts[2]);
+    passed += ok; failed += bad;
+    stages.push(`browser: ${ok} passed, ${bad} failed${skipped ? ` (Chromium checks SKIPPED: ${skipped[1]})` : ''}`);
+    if (r.status !== 0 && bad === 0) { failed++; stages.push('browser: exited with an error'); }
+  } else { failed++; stages.push(`browser: no report (exit ${r.status})`); }
 }
 
 console.log(`\n${stages.join('\n')}`);

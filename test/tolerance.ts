@@ -38,3 +38,4 @@ export const HADAMARD = { relative: 6e-6, absolute: 1e-7 } as const;
  * measured +0.2 .. +0.45% at n = 4096, m = 1024, p = 0.05 (row sets 0-2); 1% of L*.
  */
 export const RUG_FINITE_SIZE_RELATIVE = 0.01;
+

@@ -1,5 +1,5 @@
 // Specs of assembly/decoder.ts against a scalar loop on a small odd-shaped problem (remainder rows).
-import { decoderForward, decoderBackward } from "../decoder";
+import { decoderForward, decoderBackward, decoderBackwardScratchBytes } from "../decoder";
 
 function ptr<T>(a: T): usize {
   // @ts-ignore: dataStart exists on typed arrays
@@ -45,7 +45,8 @@ describe("decoder", () => {
     for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * hs + k] = woutT[k * fs + i];
     const gW = new Float32Array(n * hs), gB = new Float32Array(fs), dH = new Float32Array(batch * hs);
     gW[0] = 123; gB[1] = 5; dH[2] = 7; // overwritten
-    decoderBackward(batch, n, hs, fs, ptr(hidden), ptr(wout), ptr(dPre), ptr(gW), ptr(gB), ptr(dH), true);
+    const scratch = new Uint8Array(<i32>decoderBackwardScratchBytes(batch, fs));
+    decoderBackward(batch, n, hs, fs, ptr(hidden), ptr(wout), ptr(dPre), ptr(gW), ptr(gB), ptr(dH), true, ptr(scratch));
     for (let i = 0; i < n; i++) for (let k = 0; k < hs; k++) {
       let s: f64 = 0;
       for (let b = 0; b < batch; b++) s += <f64>hidden[b * hs + k] * <f64>dPre[b * fs + i];

@@ -65,7 +65,7 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
 
   decoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: ReferenceBuffer, wout: ReferenceBuffer, dPre: ReferenceBuffer,
-    gradWout: ReferenceBuffer, gradBias: ReferenceBuffer, dHidden: ReferenceBuffer, computeHidden: boolean,
+    gradWout: ReferenceBuffer, gradBias: ReferenceBuffer, dHidden: ReferenceBuffer, computeHidden: boolean, _scratch: ReferenceBuffer,
   ): void {
     decoderBackward(batch, nFeatures, hiddenStride, featureStride, f32(hidden), f32(wout), f32(dPre), f32(gradWout), f32(gradBias), f32(dHidden), computeHidden);
   }

@@ -5,6 +5,11 @@ import type { Backend } from '../api.js';
 
 export type BufferKind = 'f32' | 'i32' | 'u32' | 'f64';
 
+/** i32 words of scratch decoderBackward needs (CSR and CSC of the nonzero dPre, counters). */
+export function decoderBackwardScratchWords(batch: number, featureStride: number): number {
+  return batch + 1 + featureStride + 1 + 4 * batch * featureStride;
+}
+
 export interface KernelSet<B> {
   readonly backend: Backend;
   allocate(kind: BufferKind, count: number): B;
@@ -25,7 +30,7 @@ export interface KernelSet<B> {
   ): number;
   decoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: B, wout: B, dPre: B,
-    gradWout: B, gradBias: B, dHidden: B, computeHidden: boolean,
+    gradWout: B, gradBias: B, dHidden: B, computeHidden: boolean, scratch: B,
   ): void;
   adamUpdate(
     param: B, grad: B, moment: B, velocity: B, count: number,

@@ -13,7 +13,7 @@
 // arithmetic is therefore the same whether the shards run one after the other or on two threads, so a
 // two-core run is bit-identical to a one-core run with the same seed.
 import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
-import type { KernelSet } from './kernels.js';
+import { decoderBackwardScratchWords, type KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
 import { initialWeights } from './init.js';
 import { sampleThresholds } from '../reference/sample.js';
@@ -48,7 +48,7 @@ export function modelBytes(config: ResolvedTrainConfig): number {
   const { nFeatures: n, featureStride: fs, hiddenStride: hs, shardBatch: s } = modelShape(config);
   const matrices = config.tied ? 1 : 2;
   const parameterFloats = 3 * (matrices * n * hs + fs) + hs * fs;
-  const shardFloats = matrices * n * hs + fs + s * fs * 2 + (s + 1) + 2 * s * n + 2 * s * hs;
+  const shardFloats = matrices * n * hs + fs + s * fs * 2 + (s + 1) + 2 * s * n + 2 * s * hs + decoderBackwardScratchWords(s, fs);
   const otherFloats = 2 * fs + Math.ceil(n / 4) * 4 + 2 * fs;
   return 4 * (parameterFloats + GRADIENT_SHARDS * shardFloats + otherFloats) + 16 * 48 + 65536;
 }
@@ -61,6 +61,8 @@ export interface ShardBuffers<B> {
   dense: B; offsets: B; indices: B; values: B;
   hidden: B; dHidden: B; dPre: B;
   gradWinT: B; gradWout: B; gradBias: B;
+  /** decoderBackward's scratch (decoderBackwardScratchWords). */
+  backwardScratch: B;
 }
 
 /** Everything one shard's forward/backward needs: constants, parameter handles and its buffers (plain data for wasm). */
@@ -89,7 +91,7 @@ export function forwardShard<B>(
 export function trainShard<B>(k: KernelSet<B>, plan: ShardPlan<B>, step: number): number {
   const { nFeatures: n, featureStride: fs, hiddenStride: hs, batch, shard: s } = plan;
   const loss = forwardShard(k, plan, plan.trainKey, step * batch + s.start, s.size, 2 / (batch * n), null);
-  k.decoderBackward(s.size, n, hs, fs, s.hidden, plan.wout, s.dPre, s.gradWout, s.gradBias, s.dHidden, plan.trainIn);
+  k.decoderBackward(s.size, n, hs, fs, s.hidden, plan.wout, s.dPre, s.gradWout, s.gradBias, s.dHidden, plan.trainIn, s.backwardScratch);
   if (plan.trainIn) k.encoderBackward(s.size, n, hs, s.offsets, s.indices, s.values, s.dHidden, s.gradWinT, plan.tied);
   return loss;
 }
@@ -146,6 +148,7 @@ export class Model<B> {
         indices: k.allocate('i32', shardBatch * n), values: k.allocate('f32', shardBatch * n),
         hidden: k.allocate('f32', shardBatch * hs), dHidden: k.allocate('f32', shardBatch * hs), dPre: k.allocate('f32', shardBatch * fs),
         gradWout, gradWinT: config.tied ? gradWout : matrix(), gradBias: k.allocate('f32', fs),
+        backwardScratch: k.allocate('i32', decoderBackwardScratchWords(shardBatch, fs)),
       };
       this.plans.push({
         nFeatures: n, nHidden: config.nHidden, batch, featureStride: fs, hiddenStride: hs,

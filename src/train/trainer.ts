@@ -101,7 +101,8 @@ class LocalTrainer implements Trainer {
     if (stopped) stopReason = 'stop-rule';
     while (!stopped && losses.length < totalSteps) {
       const chunkStart = performance.now();
-      const target = Math.min(totalSteps, (Math.floor(losses.length / every) + 1) * every);
+      const nextCheckpoint = Number.isFinite(checkpointEvery) ? (Math.floor(losses.length / checkpointEvery) + 1) * checkpointEvery : Infinity;
+      const target = Math.min(totalSteps, (Math.floor(losses.length / every) + 1) * every, nextCheckpoint);
       while (losses.length < target) {
         const loss = this.model.trainStep();
         losses.push(loss);
@@ -118,7 +119,7 @@ class LocalTrainer implements Trainer {
         }
       }
       trainSeconds += (performance.now() - chunkStart) / 1000;
-      if (options.onProgress) {
+      if (options.onProgress && (losses.length % every === 0 || losses.length === totalSteps || stopped)) {
         let sum = 0;
         for (let i = lastReport; i < losses.length; i++) sum += losses[i];
         options.onProgress({ step: losses.length, totalSteps, loss: sum / Math.max(1, losses.length - lastReport), seconds: (performance.now() - start) / 1000 });

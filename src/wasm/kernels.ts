@@ -74,9 +74,9 @@ export class WasmKernels implements KernelSet<number> {
 
   decoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: number, wout: number, dPre: number,
-    gradWout: number, gradBias: number, dHidden: number, computeHidden: boolean,
+    gradWout: number, gradBias: number, dHidden: number, computeHidden: boolean, scratch: number,
   ): void {
-    this.exports.decoderBackward(batch, nFeatures, hiddenStride, featureStride, hidden, wout, dPre, gradWout, gradBias, dHidden, computeHidden);
+    this.exports.decoderBackward(batch, nFeatures, hiddenStride, featureStride, hidden, wout, dPre, gradWout, gradBias, dHidden, computeHidden, scratch);
   }
 
   adamUpdate(

@@ -24,8 +24,9 @@ export interface KernelExports {
   ): number;
   decoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hiddenPtr: number, woutPtr: number, dPrePtr: number,
-    gradWoutPtr: number, gradBiasPtr: number, dHiddenPtr: number, computeHidden: boolean,
+    gradWoutPtr: number, gradBiasPtr: number, dHiddenPtr: number, computeHidden: boolean, scratchPtr: number,
   ): void;
+  decoderBackwardScratchBytes(batch: number, featureStride: number): number;
   adamUpdate(
     paramPtr: number, gradPtr: number, momentPtr: number, velocityPtr: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
@@ -55,7 +56,7 @@ export function wasmUrl(build: WasmBuild = 'release'): URL {
 
 async function readBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
   if (url.protocol === 'file:') {
-    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+    const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
     return fs.readFile(url);
   }
   const response = await fetch(url);

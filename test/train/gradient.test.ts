@@ -1,6 +1,6 @@
 // Backward kernels against central finite differences of an independent f64 loss on a tiny model.
 import { describe, expect, test } from 'vitest';
-import type { KernelSet } from '../../src/train/kernels.js';
+import { decoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { activationValue } from '../../src/reference/activation.js';
 import { GRADIENT } from '../tolerance.js';
@@ -39,7 +39,7 @@ function gradients<B>(k: KernelSet<B>, code: number) {
   k.sampleBatch(3, 4, 0, batch, n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(batch, hs, offsets, indices, values, bWinT, hidden);
   const loss = k.decoderForward(batch, m, hs, fs, hidden, bWoutT, bBias, dense, bImp, code, slope, 2 / (batch * n), dPre, null) / (batch * n);
-  k.decoderBackward(batch, n, hs, fs, hidden, bWout, dPre, gWout, gBias, dHidden, true);
+  k.decoderBackward(batch, n, hs, fs, hidden, bWout, dPre, gWout, gBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(batch, fs)));
   k.encoderBackward(batch, n, hs, offsets, indices, values, dHidden, gWinT, false);
   const gw = k.readF32(gWinT, n * hs), go = k.readF32(gWout, n * hs);
   return {

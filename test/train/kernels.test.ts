@@ -1,6 +1,6 @@
 // Every wasm kernel against its TS twin through the shared KernelSet, on random shapes incl. non-multiples of the SIMD width.
 import { describe, expect, test } from 'vitest';
-import type { KernelSet } from '../../src/train/kernels.js';
+import { decoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { KERNEL, expectClose } from '../tolerance.js';
 import { put, referenceKernels, testValues, wasmKernels } from '../helpers.js';
@@ -41,7 +41,7 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
   const nnz = k.sampleBatch(5, 6, 1000, s.batch, s.n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(s.batch, hs, offsets, indices, values, winT, hidden);
   const loss = k.decoderForward(s.batch, s.m, hs, fs, hidden, woutT, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss);
-  k.decoderBackward(s.batch, s.n, hs, fs, hidden, woutRows, dPre, gradWout, gradBias, dHidden, true);
+  k.decoderBackward(s.batch, s.n, hs, fs, hidden, woutRows, dPre, gradWout, gradBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(s.batch, fs)));
   k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, false);
   const gradWinTOnce = k.readF32(gradWinT, s.n * hs);
   k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, true);

@@ -71,7 +71,7 @@ describe('trainer', () => {
       const wholeWeights = await whole.weights();
       const first = await createTrainer(config);
       let saved: TrainCheckpoint | undefined;
-      const partial = await first.run({ progressEverySteps: 5, checkpointEverySteps: 25, onCheckpoint: (c) => { saved ??= c; }, shouldStop: () => saved !== undefined });
+      const partial = await first.run({ progressEverySteps: 10, checkpointEverySteps: 25, onCheckpoint: (c) => { saved ??= c; }, shouldStop: () => saved !== undefined });
       expect(partial.stopReason).toBe('cancelled');
       expect(saved!.step).toBe(25);
       const resumed = await createTrainer(config, { resume: structuredClone(saved!) });

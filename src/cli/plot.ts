@@ -1,0 +1,118 @@
+// `persian-rug plot`: the paper's figures (PAPER.md §6) from sweep results, as SVG and PNG files in a directory.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../train/config.js';
+import { parseAxis } from '../sweep/grid.js';
+import type { SweepRecord } from '../sweep/record.js';
+import { fileExists, readResults } from '../sweep/resultsFile.js';
+import { sweepFigures, type FigureOptions } from '../plot/figures.js';
+import { renderSvg } from '../plot/svg.js';
+import { renderPng } from '../plot/raster.js';
+import { writeFileAtomic } from '../io/runRecord.js';
+import { EXIT, type CliIo } from './io.js';
+
+export const PLOT_USAGE = `usage: persian-rug plot RESULTS... --out DIR [flags]
+
+Draws the paper's figures (PAPER.md §6) from sweep results (JSON Lines from persian-rug sweep or merge):
+heat maps over (p, r), one panel per n, of the loss, loss / L* and every statistic of PAPER.md §2;
+loss vs r at fixed p and loss vs p at fixed r (trained models per n, the rug, L*(p, r), the best linear
+model); histograms of the diagonal and off-diagonal entries of trained W. Each figure is written as
+DIR/NAME.svg and DIR/NAME.png.
+
+flags:
+  --out DIR         output directory (created if missing; files are written atomically)
+  --at-p VALUES     p of the loss-vs-r panels (nearest grid values), a comma list or START:STOP:COUNT
+                    (default: up to 3 spread over the grid)
+  --at-r VALUES     r of the loss-vs-p panels and histograms (same forms; default up to 3)
+  --format F        svg, png or svg,png (default svg,png)
+  --json            print the list of files as one JSON object on the last stdout line
+  --help            this text`;
+
+export interface PlotRequest {
+  files: string[];
+  out: string;
+  options: FigureOptions;
+  formats: ('svg' | 'png')[];
+  json: boolean;
+}
+
+function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
+  const files: string[] = [];
+  const values = new Map<string, string>();
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) { files.push(arg); continue; }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (name === 'help') return 'help';
+    if (name === 'json') { json = true; continue; }
+    if (!['out', 'at-p', 'at-r', 'format'].includes(name)) throw new ConfigError(`unknown flag --${name}; flags are --out, --at-p, --at-r, --format, --json, --help`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value.trim() === '') throw new ConfigError(`--${name} needs a value`);
+    if (values.has(name)) throw new ConfigError(`--${name} is given twice`);
+    values.set(name, value);
+  }
+  if (files.length === 0) throw new ConfigError('give at least one results file (persian-rug sweep --out FILE)');
+  if (!values.has('out')) throw new ConfigError('--out DIR is required');
+  const formats = (values.get('format') ?? 'svg,png').split(',').map((f) => f.trim());
+  for (const f of formats) if (f !== 'svg' && f !== 'png') throw new ConfigError(`--format ${values.get('format')}: "${f}" is not svg or png`);
+  const options: FigureOptions = {};
+  if (values.has('at-p')) options.atP = parseAxis('at-p', values.get('at-p')!, { min: 0, max: 1, minExclusive: true });
+  if (values.has('at-r')) options.atR = parseAxis('at-r', values.get('at-r')!, { min: 0, max: 1, minExclusive: true });
+  return { files, out: values.get('out')!, options, formats: [...new Set(formats)] as ('svg' | 'png')[], json };
+}
+
+/** Reads records from files (partial last lines and non-record lines are reported and skipped). */
+export async function loadRecords(files: readonly string[], io: CliIo, name: string): Promise<SweepRecord[]> {
+  const records: SweepRecord[] = [];
+  for (const file of files) {
+    const parsed = await readResults(file);
+    if (parsed.partialLine !== '') io.stderr(`${name}: ${file} ends in a partial line; ignored`);
+    if (parsed.badLines.length) io.stderr(`${name}: ${file} has ${parsed.badLines.length} line(s) that are not records (first: line ${parsed.badLines[0].line}); ignored`);
+    records.push(...parsed.records);
+  }
+  return records;
+}
+
+/** Draws every figure of `records` into `out`; returns the paths written. */
+export async function writeFigures(records: readonly SweepRecord[], out: string, options: FigureOptions, formats: readonly ('svg' | 'png')[]): Promise<string[]> {
+  await mkdir(out, { recursive: true });
+  const written: string[] = [];
+  for (const figure of sweepFigures(records, options)) {
+    if (formats.includes('svg')) {
+      const path = join(out, `${figure.name}.svg`);
+      await writeFileAtomic(path, renderSvg(figure));
+      written.push(path);
+    }
+    if (formats.includes('png')) {
+      const path = join(out, `${figure.name}.png`);
+      await writeFileAtomic(path, renderPng(figure));
+      written.push(path);
+    }
+  }
+  return written;
+}
+
+export async function runPlot(argv: readonly string[], io: CliIo): Promise<number> {
+  let request: PlotRequest | 'help';
+  try {
+    request = parsePlotFlags(argv);
+    if (request === 'help') { io.stdout(PLOT_USAGE); return EXIT.ok; }
+    for (const f of request.files) if (!(await fileExists(f))) throw new ConfigError(`${f}: no such file`);
+  } catch (error) {
+    if (error instanceof ConfigError) { io.stderr(`persian-rug plot: ${error.message}`); return EXIT.usage; }
+    throw error;
+  }
+  const records = await loadRecords(request.files, io, 'plot');
+  if (records.length === 0) {
+    io.stderr(`persian-rug plot: no records in ${request.files.join(', ')}`);
+    return EXIT.usage;
+  }
+  const written = await writeFigures(records, request.out, request.options, request.formats);
+  if (request.json) io.stdout(JSON.stringify({ out: request.out, records: records.length, files: written }));
+  else {
+    io.stdout(`plot: ${records.length} records -> ${written.length} files in ${request.out}`);
+    for (const path of written) io.stdout(`  ${path}`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,130 @@
+// `persian-rug reproduce`: the sweeps behind the paper's figures (small: a coarse preview; paper: the full grid), then plot.
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { ConfigError } from '../train/config.js';
+import { createTrainer } from '../train/trainer.js';
+import { expandGrid, gridId, linspace, type GridSpec } from '../sweep/grid.js';
+import { formatDuration, planSeconds, trainStepSeconds } from '../sweep/cost.js';
+import { executeSweep, describeGrid, type SweepPlan } from './sweep.js';
+import { loadRecords, writeFigures } from './plot.js';
+import { EXIT, type CliIo } from './io.js';
+
+
+const COMMON = {
+  kinds: ['trained', 'rug', 'theory', 'linear'],
+  seeds: [0],
+  rug: { fit: 'theory', samples: 20000, epochs: 10, rowSets: 5 },
+  statistics: { sampleRows: 16, samplesPerRow: 1000, maxRankHidden: 128 },
+} as const;
+
+/**
+ * The two scales. small: a 6 x 6 (p, r) grid at n = 256, 512, 1024 with 1,500 steps of batch 256 (about 2%
+ * of the paper's sample budget; loss is not converged, the trends and the statistics' pattern show); sized
+ * to about 25 minutes on 2 cores. paper: the paper's grid (PAPER.md §1): r, p in linspace(0.002001, 0.8, 20),
+ * n = 128 .. 8192, up to 1,500 epochs with the stop rule.
+ */
+export const SCALES: Record<'small' | 'paper', GridSpec> = {
+  small: {
+    ...COMMON, kinds: [...COMMON.kinds], seeds: [...COMMON.seeds], rug: { ...COMMON.rug }, statistics: { ...COMMON.statistics },
+    n: [256, 512, 1024], ratio: linspace(0.002001, 0.8, 6), p: linspace(0.002001, 0.8, 6),
+    train: { steps: 1500, batch: 256 },
+  },
+  paper: {
+    ...COMMON, kinds: [...COMMON.kinds], seeds: [...COMMON.seeds], rug: { ...COMMON.rug }, statistics: { ...COMMON.statistics },
+    n: [128, 256, 512, 1024, 2048, 4096, 8192], ratio: linspace(0.002001, 0.8, 20), p: linspace(0.002001, 0.8, 20),
+    train: { epochs: 1500 },
+  },
+};
+
+export const REPRODUCE_USAGE = `usage: persian-rug reproduce [--scale small|paper] [--out DIR] [--workers K] [--yes]
+
+Runs the sweeps behind the paper's figures (trained models, the Persian rug, L* and the linear baseline at
+every cell; PAPER.md §6) into DIR/results.jsonl, then draws every figure into DIR/figures (SVG and PNG).
+A rerun continues where the last one stopped (cells already in the results file are skipped).
+
+  --scale small     ${describeGrid(SCALES.small)};
+                    ${SCALES.small.train.steps} steps of batch ${SCALES.small.train.batch} per trained cell; about 25-30 minutes on 2 cores (default)
+  --scale paper     ${describeGrid(SCALES.paper)};
+                    up to ${SCALES.paper.train.epochs} epochs (stop rule) per trained cell, the paper's recipe: days to years on a CPU,
+                    spread it with persian-rug sweep --shard i/N and merge; needs --yes to start
+  --out DIR         output directory (default reproduce-SCALE)
+  --workers K       trained cells on K worker threads; 0: in this thread (default: one per core)
+  --dry-run         print the plan and the estimate, run nothing
+  --yes             start the paper scale
+  --help            this text`;
+
+/**
+ * Measured seconds of a train step over the cost model's, on this machine at its current load (~2 s of training).
+ * The probe is a heavy cell of the small grid (n = 1024, m = 512, p = 0.4): those dominate the sweep's time.
+ */
+export async function calibrate(): Promise<number> {
+  const config = { nFeatures: 1024, nHidden: 512, featureProbability: 0.4, batch: 256, steps: 16, evalSamples: 256, seed: 0 };
+  const warm = await createTrainer({ ...config, steps: 2 });
+  await warm.run();
+  warm.dispose();
+  const trainer = await createTrainer(config);
+  try {
+    const result = await trainer.run({ progressEverySteps: 1000 });
+    if (!(result.samplesPerSecond > 0)) return 1;
+    const measured = config.batch / result.samplesPerSecond;
+    return Math.max(0.1, Math.min(10, measured / trainStepSeconds(config.nFeatures, config.nHidden, config.featureProbability, config.batch)));
+  } finally {
+    trainer.dispose();
+  }
+}
+
+export async function runReproduce(argv: readonly string[], io: CliIo): Promise<number> {
+  let scale: 'small' | 'paper' = 'small';
+  let out: string | undefined;
+  let workers: number | undefined;
+  let yes = false, dryRun = false;
+  try {
+    for (let i = 0; i < argv.length; i++) {
+      const [name, inline] = argv[i].startsWith('--') ? argv[i].slice(2).split(/=(.*)/s, 2) : [argv[i], undefined];
+      if (name === 'help') { io.stdout(REPRODUCE_USAGE); return EXIT.ok; }
+      if (name === 'yes') { yes = true; continue; }
+      if (name === 'dry-run') { dryRun = true; continue; }
+      if (!['scale', 'out', 'workers'].includes(name) || !argv[i].startsWith('--')) throw new ConfigError(`unexpected argument "${argv[i]}"; flags are --scale, --out, --workers, --dry-run, --yes, --help`);
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.trim() === '') throw new ConfigError(`--${name} needs a value`);
+      if (name === 'scale') {
+        if (value !== 'small' && value !== 'paper') throw new ConfigError(`--scale ${value} is not small or paper`);
+        scale = value;
+      } else if (name === 'out') out = value;
+      else {
+        workers = Number(value);
+        if (!(Number.isInteger(workers) && workers >= 0 && workers <= 256)) throw new ConfigError(`--workers ${value} is not an integer in [0, 256]`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) { io.stderr(`persian-rug reproduce: ${error.message}`); return EXIT.usage; }
+    throw error;
+  }
+  const dir = out ?? `reproduce-${scale}`;
+  const spec = SCALES[scale];
+  const cells = expandGrid(spec);
+  const cores: number = await import('../worker/host.js').then((h) => h.hardwareConcurrency());
+  const threads: number = workers === undefined ? cores : workers;
+  const factor = await calibrate();
+  const estimate = planSeconds(cells, spec, Math.max(1, threads), factor);
+  const counts = spec.kinds.map((k) => `${cells.filter((c) => c.kind === k).length} ${k}`).join(', ');
+  io.stdout(`reproduce --scale ${scale}: ${cells.length} cells (${counts}); ${describeGrid(spec)}`);
+  io.stdout(`  trained cells: ${spec.train.steps !== undefined ? `${spec.train.steps} steps` : `up to ${spec.train.epochs} epochs (stop rule)`}, batch ${spec.train.batch ?? 1024}, lr 3e-3/sqrt(n); rug: theory fit, ${spec.rug.samples} samples`);
+  io.stdout(`  estimated ${formatDuration(estimate.wall)} on ${Math.max(1, threads)} thread(s) (${formatDuration(estimate.total)} of compute; this machine, at its current load, measured at ${factor.toFixed(2)}x the cost model)`);
+  io.stdout(`  results: ${join(dir, 'results.jsonl')}, figures: ${join(dir, 'figures')}`);
+  if (dryRun) return EXIT.ok;
+  if (scale === 'paper' && !yes) {
+    io.stderr(`persian-rug reproduce: the paper scale is estimated at ${formatDuration(estimate.wall)}; add --yes to start it (or spread it: persian-rug sweep --shard i/N, then merge)`);
+    return EXIT.usage;
+  }
+  await mkdir(dir, { recursive: true });
+  const results = join(dir, 'results.jsonl');
+  const plan: SweepPlan = { spec, out: results, resume: true, shard: { index: 0, count: 1 }, workers, dryRun: false, json: false };
+  const outcome = await executeSweep(plan, io, 'reproduce', factor);
+  if (!outcome) return EXIT.usage;
+  io.stdout(`  sweep: ${outcome.written} cells run, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} FAILED` : ''}, ${formatDuration(outcome.seconds)} (grid ${gridId(spec)})`);
+  const records = (await loadRecords([results], io, 'reproduce')).filter((r) => r.gridId === gridId(spec));
+  const written = await writeFigures(records, join(dir, 'figures'), {}, ['svg', 'png']);
+  io.stdout(`  figures: ${written.length} files in ${join(dir, 'figures')}`);
+  return outcome.failed ? EXIT.failure : EXIT.ok;
+}

@@ -1,0 +1,107 @@
+// Browser tests (`npm run test:browser`): the built page in headless Chromium trains in a Web Worker; its weights
+// must equal node's in-process run bit for bit, and its screenshot must show the loss curve and the W image.
+// Needs `npm run build` (dist/, build/release.wasm). Last line: `N passed, N failed` (or a clear SKIPPED line).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodePng } from './png.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'; // Debian's chromium (no browser downloads)
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const configFile = join(repo, 'web/vite.config.ts');
+const RUN = { n: 64, m: 16, p: 0.05, seed: 7, steps: 200, batch: 256 };
+const LOSS_RGB = [31, 95, 191]; // web/plot.ts LOSS_COLOR
+const THEORY_RGB = [224, 112, 0]; // the L*(p, r) line
+const started = performance.now();
+const results = [];
+const check = (name, ok, detail = '') => {
+  results.push(ok);
+  console.log(`${ok ? '  ✓' : '  ✗'} ${name}${detail ? ` (${detail})` : ''}`);
+};
+
+const tsc = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'web/tsconfig.json')], { encoding: 'utf8' });
+check('web/ typechecks', tsc.status === 0, tsc.status === 0 ? '' : (tsc.stdout + tsc.stderr).trim());
+
+if (!existsSync(CHROMIUM)) {
+  console.log(`browser tests SKIPPED: ${CHROMIUM} not found (install it: apt-get install -y chromium)`);
+  console.log(`${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length} failed`);
+  process.exit(results.every(Boolean) ? 0 : 1);
+}
+for (const file of ['dist/index.js', 'build/release.wasm']) {
+  if (!existsSync(join(repo, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
+}
+
+const { build, preview } = await import('vite');
+const { chromium } = await import('playwright-core');
+await build({ configFile, logLevel: 'warn' });
+const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 4180, strictPort: false } });
+const url = server.resolvedUrls.local[0];
+const userDataDir = mkdtempSync(join(tmpdir(), 'persian-rug-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: CHROMIUM,
+  headless: true,
+  viewport: { width: 1280, height: 900 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const errors = [];
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(RUN).map(([k, v]) => [k, String(v)])), autostart: '1' });
+  await page.goto(`${url}?${query}`);
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 30_000 });
+  const shown = await page.evaluate(() => ({ ...document.body.dataset, status: document.getElementById('status')?.textContent ?? '' }));
+  check('the page trains in a Web Worker to the end', shown.state === 'done' && shown.steps === String(RUN.steps), shown.status);
+
+  const { createTrainer, weightsFingerprint, lossHistoryFingerprint } = await import(join(repo, 'dist/index.js'));
+  // Like for like: the page is not cross-origin isolated, so its worker trains on one thread.
+  const config = { ...JSON.parse(shown.config ?? '{}'), threads: 1 };
+  const local = await createTrainer(config);
+  const result = await local.run();
+  const nodeHash = weightsFingerprint(await local.weights());
+  local.dispose();
+  check('browser weights equal node in-process weights, bit for bit', shown.hash === nodeHash, `browser ${shown.hash}, node ${nodeHash}`);
+  check('browser loss history equals node in-process loss history', shown.lossHash === lossHistoryFingerprint(result.lossHistory));
+
+  const shotDir = join(repo, 'build/test-browser');
+  mkdirSync(shotDir, { recursive: true });
+  writeFileSync(join(shotDir, 'page.png'), await page.screenshot({ fullPage: true }));
+  const near = (rgba, i, [r, g, b], tolerance = 40) => Math.abs(rgba[i] - r) + Math.abs(rgba[i + 1] - g) + Math.abs(rgba[i + 2] - b) < tolerance;
+
+  const loss = decodePng(await page.locator('#loss').screenshot());
+  let curve = 0, theory = 0;
+  const curveColumns = new Set();
+  for (let i = 0; i < loss.width * loss.height; i++) {
+    if (near(loss.rgba, 4 * i, LOSS_RGB)) { curve++; curveColumns.add(i % loss.width); }
+    if (near(loss.rgba, 4 * i, THEORY_RGB)) theory++;
+  }
+  check('the screenshot shows the loss curve across the chart', curve > 300 && curveColumns.size > 0.6 * loss.width, `${curve} curve pixels in ${curveColumns.size} of ${loss.width} columns`);
+  check('the screenshot shows the theory line L*(p, r)', theory > 200, `${theory} pixels`);
+
+  const image = decodePng(await page.locator('#weights').screenshot());
+  let red = 0, blue = 0;
+  const colours = new Set();
+  for (let i = 0; i < image.width * image.height; i++) {
+    const [r, g, b] = image.rgba.subarray(4 * i, 4 * i + 3);
+    if (r > b + 40) red++;
+    if (b > r + 40) blue++;
+    colours.add((r << 16) | (g << 8) | b);
+  }
+  const area = image.width * image.height;
+  check('the screenshot shows the W image (both signs, many shades)', red > 0.02 * area && blue > 0.02 * area && colours.size > 50,
+    `${(100 * red / area).toFixed(1)}% red, ${(100 * blue / area).toFixed(1)}% blue, ${colours.size} colours`);
+  check('no errors in the page console', errors.length === 0, errors.join(' | '));
+} catch (error) {
+  check('browser test harness', false, String(error?.stack ?? error));
+} finally {
+  await context.close();
+  await new Promise((resolve) => server.httpServer.close(resolve));
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+console.log(`browser tests took ${((performance.now() - started) / 1000).toFixed(1)} s; screenshot: build/test-browser/page.png`);
+console.log(`${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length} failed`);
+process.exit(results.every(Boolean) ? 0 : 1);

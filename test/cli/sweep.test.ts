@@ -1,0 +1,111 @@
+// `persian-rug sweep` through runSweep: records, resume after a cut-off run, shards, and exit 2 on bad input.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSweep } from '../../src/cli/sweep.js';
+import { parseResults } from '../../src/sweep/record.js';
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runSweep(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
+  return { code, stdout, stderr };
+}
+
+const TINY = ['--kind', 'trained,theory,linear', '--n', '32', '--m', '8', '--p', '0.05,0.2', '--seeds', '2', '--steps', '20', '--batch', '256', '--eval-samples', '2048', '--stat-samples', '200', '--workers', '0'];
+const CELLS = 2 * 2 + 2 + 2;
+
+describe('persian-rug sweep', () => {
+  it('writes one complete JSON line per cell with losses, L*, baselines, statistics and the grid', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
+    const out = join(dir, 'results.jsonl');
+    const { code, stdout } = await run(...TINY, '--out', out, '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout[stdout.length - 1])).toMatchObject({ written: CELLS, skipped: 0, failed: 0 });
+    const text = await readFile(out, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const { records, badLines, partialLine } = parseResults(text);
+    expect(badLines).toEqual([]);
+    expect(partialLine).toBe('');
+    expect(new Set(records.map((r) => r.key)).size).toBe(CELLS);
+    const trained = records.find((r) => r.kind === 'trained')!;
+    expect(trained.trainLoss).toBeGreaterThan(0);
+    expect(trained.training!.steps).toBe(20);
+    expect(trained.statistics!.diagonalDelta).toBeGreaterThanOrEqual(0);
+    expect(trained.histograms!.offDiagonal.counts.reduce((a, b) => a + b, 0)).toBe(trained.histograms!.offDiagonal.total);
+    for (const r of records) {
+      expect(r.theoryLoss).toBeGreaterThan(0);
+      expect(r.baselines.linear).toBeCloseTo((1 - 8 / 32) * (r.p / 3 - r.p ** 2 / 4), 12);
+      expect(r.grid.n).toEqual([32]);
+    }
+    expect(records.find((r) => r.kind === 'theory')!.evalLoss).toBe(records.find((r) => r.kind === 'theory')!.theoryLoss);
+  });
+
+  it('--resume after a run cut off mid-line runs only the missing cells; the file then has every cell once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
+    const full = join(dir, 'full.jsonl');
+    expect((await run(...TINY, '--out', full)).code).toBe(0);
+    const lines = (await readFile(full, 'utf8')).split('\n').filter(Boolean);
+    const cut = join(dir, 'cut.jsonl');
+    await writeFile(cut, lines.slice(0, 3).join('\n') + '\n' + lines[3].slice(0, 40));
+    const refused = await run(...TINY, '--out', cut);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toEqual([expect.stringMatching(/already exists; add --resume/)]);
+    const { code, stdout, stderr } = await run(...TINY, '--out', cut, '--resume', '--json');
+    expect(code).toBe(0);
+    expect(stderr.some((l) => /partial line/.test(l))).toBe(true);
+    expect(JSON.parse(stdout[stdout.length - 1])).toMatchObject({ written: CELLS - 3, skipped: 3 });
+    const parsed = parseResults(await readFile(cut, 'utf8'));
+    expect(parsed.partialLine).toBe('');
+    expect(parsed.badLines).toEqual([]);
+    const keys = parsed.records.map((r) => r.key);
+    expect(keys).toHaveLength(CELLS);
+    expect(new Set(keys).size).toBe(CELLS);
+    const again = await run(...TINY, '--out', cut, '--resume', '--json');
+    expect(JSON.parse(again.stdout[again.stdout.length - 1])).toMatchObject({ written: 0, skipped: CELLS });
+  });
+
+  it('--shard i/N files together hold every cell once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
+    const args = ['--kind', 'theory,linear', '--n', '32,64', '--r', '0.1:0.5:3', '--p', '0.01,0.1', '--workers', '0'];
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const out = join(dir, `s${i}.jsonl`);
+      expect((await run(...args, '--shard', `${i}/3`, '--out', out)).code).toBe(0);
+      keys.push(...parseResults(await readFile(out, 'utf8')).records.map((r) => r.key));
+    }
+    expect(keys).toHaveLength(2 * 2 * 3 * 2);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('--dry-run --json prints the plan and the grid spec without writing', async () => {
+    const { code, stdout } = await run('--kind', 'theory', '--n', '64', '--r', '0.25', '--p', '0.002001:0.8:20', '--dry-run', '--json');
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout[stdout.length - 1]);
+    expect(plan).toMatchObject({ cells: 20, toRun: 20 });
+    expect(plan.grid.p).toHaveLength(20);
+  });
+
+  it.each([
+    [['--p', '0.1:0.5:0'], /--p 0.1:0.5:0: COUNT = 0 is not an integer in \[1, 10000\]/],
+    [['--p', '0,0.5'], /--p 0,0.5: 0 is not a number in \(0, 1\]/],
+    [['--p', '1.2'], /1.2 is not a number in \(0, 1\]/],
+    [['--kind', 'trainee'], /--kind trainee: "trainee" is not one of trained, rug, theory, linear/],
+    [['--shard', '3/2'], /--shard 3\/2 is not i\/N/],
+    [['--r', '0.1', '--m', '4'], /--r 0.1 and --m 4 conflict/],
+    [['--kind', 'rug', '--n', '48'], /power of two/],
+    [['--steps', '0'], /steps \(--steps\) = 0 is not an integer/],
+    [['--bogus', '1'], /unknown flag --bogus/],
+  ])('exit 2 with one clear line for bad input %j', async (bad, message) => {
+    const base: Record<string, string> = { '--kind': 'theory', '--n': '32', '--r': '0.25', '--p': '0.1', '--out': join(tmpdir(), 'never-written.jsonl') };
+    const argv: string[] = [];
+    for (const [flag, value] of Object.entries(base)) if (!bad.includes(flag) && !(flag === '--r' && bad.includes('--m'))) argv.push(flag, value);
+    const { code, stdout, stderr } = await run(...argv, ...bad);
+    expect(code).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^persian-rug sweep: /);
+    expect(stderr[0]).toMatch(message);
+  });
+});

@@ -1,0 +1,95 @@
+// Grid values, cell expansion, stable keys and shards (every cell in exactly one shard).
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/train/config.js';
+import { expandGrid, gridId, parseAxis, parseShard, shardCells } from '../../src/sweep/grid.js';
+import { spec } from './fixtures.js';
+
+
+describe('parseAxis', () => {
+  it('START:STOP:COUNT is an inclusive linspace rounded to 12 digits; comma lists keep order', () => {
+    expect(parseAxis('p', '0.1:0.5:5', { min: 0, max: 1, minExclusive: true })).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(parseAxis('p', '0.002001:0.8:20', { min: 0, max: 1, minExclusive: true })).toHaveLength(20);
+    expect(parseAxis('n', '1024,512', { min: 1, max: 65536, integer: true })).toEqual([1024, 512]);
+    expect(parseAxis('r', '0.3:0.3:1', { min: 0, max: 1 })).toEqual([0.3]);
+  });
+
+  it('rejects bad counts, values out of range and non-numbers with the offending value', () => {
+    const bounds = { min: 0, max: 1, minExclusive: true };
+    expect(() => parseAxis('p', '0.1:0.5:0', bounds)).toThrow(/COUNT = 0 is not an integer in \[1, 10000\]/);
+    expect(() => parseAxis('p', '0.1:0.5', bounds)).toThrow(ConfigError);
+    expect(() => parseAxis('p', '0,0.5', bounds)).toThrow(/0 is not a number in \(0, 1\]/);
+    expect(() => parseAxis('p', '1.5', bounds)).toThrow(/1.5 is not a number in \(0, 1\]/);
+    expect(() => parseAxis('p', '0.1,abc', bounds)).toThrow(/"abc" is not a number/);
+    expect(() => parseAxis('n', '100.5', { min: 1, max: 65536, integer: true })).toThrow(/not an integer/);
+  });
+});
+
+describe('expandGrid', () => {
+  it('m = max(1, floor(n r)); theory and linear cells use the first seed only; keys are sorted and unique', () => {
+    const cells = expandGrid(spec());
+    const trained = cells.filter((c) => c.kind === 'trained');
+    expect(trained).toHaveLength(2 * 3 * 3 * 2);
+    expect(cells.filter((c) => c.kind === 'theory')).toHaveLength(2 * 3 * 3);
+    expect(cells.find((c) => c.kind === 'trained' && c.n === 32 && c.ratio === 0.1)!.m).toBe(3);
+    expect(expandGrid(spec({ n: [8], ratio: [0.01] }))[0].m).toBe(1);
+    const keys = cells.map((c) => c.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect([...keys].sort()).toEqual(keys);
+  });
+
+  it('two ratios that give the same m are one cell', () => {
+    const cells = expandGrid(spec({ kinds: ['theory'], n: [8], ratio: [0.25, 0.3], p: [0.1] }));
+    expect(cells).toHaveLength(1);
+    expect(cells[0]).toMatchObject({ m: 2, ratio: 0.25 });
+  });
+
+  it('checks m <= n, rug needs powers of two, and exactly one of r and m', () => {
+    expect(() => expandGrid(spec({ ratio: undefined, m: [40] }))).toThrow(/--m 40 exceeds --n 32/);
+    expect(() => expandGrid(spec({ kinds: ['rug'], n: [48] }))).toThrow(/power of two/);
+    expect(() => expandGrid(spec({ m: [4] }))).toThrow(/exactly one of --r/);
+  });
+
+  it('gridId is stable under key order and changes with the spec', () => {
+    const a = spec();
+    const b = JSON.parse(JSON.stringify({ statistics: a.statistics, rug: a.rug, train: a.train, seeds: a.seeds, p: a.p, ratio: a.ratio, n: a.n, kinds: a.kinds }));
+    expect(gridId(b)).toBe(gridId(a));
+    expect(gridId(spec({ train: { steps: 21 } }))).not.toBe(gridId(a));
+    expect(gridId(a)).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('shards', () => {
+  it('every cell is in exactly one shard, for several N, whatever order the cells come in', () => {
+    const cells = expandGrid(spec());
+    for (const count of [1, 2, 3, 5, 7, 16, cells.length + 3]) {
+      const seen = new Map<string, number>();
+      for (let index = 0; index < count; index++) {
+        for (const cell of shardCells([...cells].reverse(), index, count)) seen.set(cell.key, (seen.get(cell.key) ?? 0) + 1);
+      }
+      expect(seen.size).toBe(cells.length);
+      expect([...seen.values()].every((v) => v === 1)).toBe(true);
+      const sizes = Array.from({ length: count }, (_, i) => shardCells(cells, i, count).length);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('parseShard takes i/N with 0 <= i < N', () => {
+    expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
+    for (const bad of ['3/2', '2/2', '-1/2', '1/0', 'a/b', '1']) expect(() => parseShard(bad)).toThrow(/is not i\/N/);
+  });
+});
+
+describe('SweepProgress', () => {
+  it('counts cells, estimates the time left from the measured pace, names the best and worst cell', async () => {
+    const { SweepProgress } = await import('../../src/sweep/progress.js');
+    const { runCell, inProcessExecutor } = await import('../../src/sweep/run.js');
+    const grid = spec({ kinds: ['theory', 'linear'], n: [32], ratio: [0.25], p: [0.05, 0.2] });
+    const cells = expandGrid(grid);
+    const progress = new SweepProgress(cells, grid, 100, 0, 42);
+    expect(progress.eta(100)).toBe(42);
+    for (const cell of cells.slice(0, 2)) progress.record(await runCell(cell, grid, gridId(grid), inProcessExecutor()), cell);
+    const line = progress.line(110);
+    expect(line).toMatch(/^sweep: 2\/4 cells, 10 s elapsed, ETA /);
+    expect(line).toMatch(/best linear\/n=32\/m=8\/p=0\.\d+\/seed=0 \d\.\d{3} L\*/);
+  });
+});
