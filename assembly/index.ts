@@ -9,3 +9,4 @@ export { transposeInto } from "./layout";
 export { walshHadamardTransform, walshHadamardTransformBatch, rugDirectMaxActive, rugProject, rugLoss } from "./hadamard";
 export { peakProbe } from "./probe";
 export { addInto } from "./vector";
+export { weightRows } from "./statistics";

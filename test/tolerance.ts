@@ -39,3 +39,19 @@ export const HADAMARD = { relative: 6e-6, absolute: 1e-7 } as const;
  */
 export const RUG_FINITE_SIZE_RELATIVE = 0.01;
 
+/**
+ * weightRows kernel vs its TS twin (src/reference/statistics.ts): each W_ij is an f32 sum of m <= 257 terms in
+ * the kernel and an f64 sum rounded once in the twin, off by ~sqrt(m) 2^-24 sum_k |terms| (random-walk
+ * rounding; <= 1e-6 of the row's largest entries on the test shapes). A power sum of k-th powers moves by at
+ * most k times that relative amount; compared against sum_j |W_ij|^k (10x margin).
+ */
+export const WEIGHT_ROWS = { relative: 1e-5, absolute: 1e-12 } as const;
+
+/**
+ * modelStatistics with the wasm row pass (W in f32) vs the plain-TS pass (W in f64), small random models
+ * (m <= 40): entries agree to ~1e-6 relative, so derived statistics (means, Deltas, moments, norms, losses, KS
+ * statistics of the same samples) agree to ~1e-5 relative. |a - b| <= relative scale + absolute, scale = |b|;
+ * for per-row arrays the largest |entry| (E nu_i is a signed row sum: measured 5e-5 relative to itself when it
+ * cancels, <= 1e-5 of the largest row); for the (anti)symmetric norms ||W||.
+ */
+export const STATISTICS_WASM = { relative: 1e-4, absolute: 1e-10 } as const;

@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = 
   train: { run: async () => runTrain, help: 'train the toy model (PAPER.md §1)' },
   theory: { run: async () => (await import('./theory.js')).runTheory as Command, help: 'closed-form loss, the symmetric optimum L*(p, r) and baselines (PAPER.md §3-4)' },
   rug: { run: async () => (await import('./rug.js')).runRug as Command, help: 'the Persian rug (PAPER.md §5): fit (A, mu), loss vs L*, PNG of W' },
+  measure: { run: async () => (await import('./measure.js')).runMeasure as Command, help: 'statistics of a trained run (PAPER.md §2) and its predicted vs measured loss (§3)' },
   sweep: { run: async () => (await import('./sweep.js')).runSweep as Command, help: 'grid over kind x n x r x p x seed -> JSON Lines (--resume, --shard i/N)' },
   merge: { run: async () => (await import('./merge.js')).runMerge as Command, help: 'join sweep shard files; report missing and duplicated cells' },
   plot: { run: async () => (await import('./plot.js')).runPlot as Command, help: "the paper's figures (PAPER.md §6) from sweep results, SVG and PNG" },

@@ -11,5 +11,5 @@ export type { SymmetricOptimum } from './optimum.js';
 export { logFactor, kappaFormLoss, highSparsityLoss, effectiveLogFactor, mmseLoss, mmseLossAtSnr } from './asymptotics.js';
 export { kolmogorovCdf, kolmogorovSurvival, kolmogorovSmirnov } from './kolmogorov.js';
 export type { KolmogorovSmirnovResult } from './kolmogorov.js';
-export { modelStatistics, weightRow, singularValues, symmetricEigenvalues } from './statistics.js';
-export type { ModelStatistics, ModelStatisticsInput, ModelStatisticsOptions, MeanVariance } from './statistics.js';
+export { modelStatistics, weightRow, singularValues, symmetricEigenvalues, typescriptRowPass, sampledRowIndices } from './statistics.js';
+export type { ModelStatistics, ModelStatisticsInput, ModelStatisticsOptions, MeanVariance, WeightRowSums, WeightRowPass } from './statistics.js';

@@ -27,7 +27,32 @@ export interface ModelStatisticsOptions {
   rankTolerance?: number;
   /** the rank (an O(m^3) Jacobi eigenvalue problem, ~1 s at m = 256) is computed only for nHidden <= this; default 256 */
   maxRankHidden?: number;
+  /** the O(n^2 m) pass over the entries of W; default typescriptRowPass (f64, plain TS) */
+  rowPass?: WeightRowPass;
 }
+
+/** What modelStatistics needs from the entries of W = W_out W_in (the O(n^2 m) part): per-row sums, some rows, tr(W W). */
+export interface WeightRowSums {
+  /** W_ii, n entries */
+  diagonal: Float64Array;
+  /** per row i, over j != i: sum W_ij, sum W_ij^2, sum |W_ij|^3, sum W_ij^3, sum W_ij^4 (n entries each) */
+  offSum: Float64Array;
+  offSquare: Float64Array;
+  offAbsCube: Float64Array;
+  offCube: Float64Array;
+  offFourth: Float64Array;
+  /** the requested rows of W, row-major rows.length x n */
+  sampled: Float64Array;
+  /** tr(W W) = sum_ij W_ij W_ji */
+  traceSquare: number;
+}
+
+/**
+ * Computes WeightRowSums for a checked input and the rows of W to keep (ascending indices < n). Providers
+ * differ in speed and rounding only: the plain-TS default sums in f64; src/measure/wasmRows.ts forms W in f32
+ * with the weightRows kernel (results agree within test/tolerance.ts STATISTICS_WASM).
+ */
+export type WeightRowPass = (input: ModelStatisticsInput, rows: Int32Array) => WeightRowSums;
 
 export interface MeanVariance {
   mean: number;
@@ -150,93 +175,60 @@ function checkInput(input: ModelStatisticsInput): void {
   checkFeatureProbability(p);
 }
 
+/** The sampled rows: i = floor(k n / sampleRows), k < sampleRows (ascending, distinct). */
+export function sampledRowIndices(n: number, sampleRows: number): Int32Array {
+  return Int32Array.from({ length: sampleRows }, (_, k) => Math.floor((k * n) / sampleRows));
+}
+
+function checkRowSums(sums: WeightRowSums, n: number, sampleRows: number): void {
+  for (const key of ['diagonal', 'offSum', 'offSquare', 'offAbsCube', 'offCube', 'offFourth'] as const) {
+    if (sums[key].length !== n) throw new RangeError(`rowPass returned ${key}.length = ${sums[key].length}, not nFeatures = ${n}`);
+  }
+  if (sums.sampled.length !== sampleRows * n) {
+    throw new RangeError(`rowPass returned sampled.length = ${sums.sampled.length}, not sampleRows * nFeatures = ${sampleRows * n}`);
+  }
+}
+
 /**
- * All statistics of PAPER.md §2 for one model. W is formed 8 rows at a time (O(n m) per row, O(n^2 m) in
- * all, memory O(n sampleRows); measured 24 s for n = 4096, m = 1024 in node 20, one thread); tr(W W) comes from
- * the m x m product W_in W_out (O(m^2 n)); the rank from the m x m Gram matrices (O(n m^2 + m^3)).
+ * The default row pass in plain TS, f64 throughout: W formed 8 rows at a time (O(n^2 m), memory O(n));
+ * tr(W W) = tr((W_in W_out)^2) from the m x m product W_in W_out (O(m^2 n)).
  */
-export function modelStatistics(input: ModelStatisticsInput, options: ModelStatisticsOptions = {}): ModelStatistics {
-  checkInput(input);
-  const { nFeatures: n, nHidden: m, win, wout, bias, p } = input;
-  const sampleRows = options.sampleRows ?? Math.min(n, 64);
-  const samplesPerRow = options.samplesPerRow ?? 1000;
-  if (!(Number.isInteger(sampleRows) && sampleRows >= 1 && sampleRows <= n)) {
-    throw new RangeError(`sampleRows = ${sampleRows} is outside [1, ${n}] (integer)`);
-  }
-  if (!(Number.isInteger(samplesPerRow) && samplesPerRow >= 2)) {
-    throw new RangeError(`samplesPerRow = ${samplesPerRow} is outside [2, inf) (integer)`);
-  }
-  const v = dataVariance(p);
-
-  // Mean of the off-diagonal entries first (1^T W 1 = (W_out^T 1) . (W_in 1) in O(n m)), so that the row pass
-  // can accumulate central moments in one sweep.
-  const inRowSums = new Float64Array(m);
-  const outColumnSums = new Float64Array(m);
-  for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) inRowSums[k] += win[k * n + j];
-  for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) outColumnSums[k] += wout[i * m + k];
-  let total = 0;
-  for (let k = 0; k < m; k++) total += inRowSums[k] * outColumnSums[k];
-  let trace = 0;
-  for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) trace += wout[i * m + k] * win[k * n + i];
-  const offMean = (total - trace) / (n * (n - 1));
-
-  const sampledRows = Int32Array.from({ length: sampleRows }, (_, k) => Math.floor((k * n) / sampleRows));
-  const sampledWeights = new Float64Array(sampleRows * n);
+export function typescriptRowPass(input: ModelStatisticsInput, rows: Int32Array): WeightRowSums {
+  const { nFeatures: n, nHidden: m, win, wout } = input;
+  const sums: WeightRowSums = {
+    diagonal: new Float64Array(n), offSum: new Float64Array(n), offSquare: new Float64Array(n),
+    offAbsCube: new Float64Array(n), offCube: new Float64Array(n), offFourth: new Float64Array(n),
+    sampled: new Float64Array(rows.length * n), traceSquare: 0,
+  };
   let nextSampled = 0;
-
-  const diagonal = new Float64Array(n);
-  const rowNormSquared = new Float64Array(n);
-  const interferenceMean = new Float64Array(n);
-  const lyapunov = new Float64Array(n);
-  let central2 = 0, central3 = 0, central4 = 0, frobeniusSquared = 0;
   const block = Array.from({ length: BLOCK }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     if (i % BLOCK === 0) weightRowBlock(input, i, block);
     const row = block[i % BLOCK];
-    const wii = row[i];
-    let sum = 0, square = 0, cube = 0;
+    let sum = 0, square = 0, absCube = 0, cube = 0, fourth = 0;
     for (let j = 0; j < n; j++) {
-      const w = row[j];
-      frobeniusSquared += w * w;
       if (j === i) continue;
-      sum += w;
+      const w = row[j];
       const w2 = w * w;
+      sum += w;
       square += w2;
-      cube += w2 * Math.abs(w);
-      const d = w - offMean;
-      const d2 = d * d;
-      central2 += d2;
-      central3 += d2 * d;
-      central4 += d2 * d2;
+      absCube += w2 * Math.abs(w);
+      cube += w2 * w;
+      fourth += w2 * w2;
     }
-    diagonal[i] = wii;
-    rowNormSquared[i] = square;
-    interferenceMean[i] = (p / 2) * sum;
-    lyapunov[i] = square > 0 ? cube / square : NaN;
-    if (nextSampled < sampleRows && sampledRows[nextSampled] === i) {
-      sampledWeights.set(row, nextSampled * n);
+    sums.diagonal[i] = row[i];
+    sums.offSum[i] = sum;
+    sums.offSquare[i] = square;
+    sums.offAbsCube[i] = absCube;
+    sums.offCube[i] = cube;
+    sums.offFourth[i] = fourth;
+    if (nextSampled < rows.length && rows[nextSampled] === i) {
+      sums.sampled.set(row, nextSampled * n);
       nextSampled++;
     }
   }
-  const entries = n * (n - 1);
-  const offVariance = central2 / entries;
-  const offDiagonal = {
-    mean: offMean,
-    variance: offVariance,
-    skewness: central3 / entries / offVariance ** 1.5,
-    excessKurtosis: central4 / entries / (offVariance * offVariance) - 3,
-  };
 
-  let lyapunovMin = Infinity, lyapunovMax = -Infinity, lyapunovSum = 0, lyapunovCount = 0;
-  for (const value of lyapunov) {
-    if (Number.isNaN(value)) continue;
-    lyapunovMin = Math.min(lyapunovMin, value);
-    lyapunovMax = Math.max(lyapunovMax, value);
-    lyapunovSum += value;
-    lyapunovCount++;
-  }
-
-  // tr(W W) = tr((W_in W_out)^2), W_in W_out is m x m; its rows k0 .. k0 + BLOCK - 1 share each read of W_out.
+  // W_in W_out is m x m; its rows k0 .. k0 + BLOCK - 1 share each read of W_out.
   const inner = new Float64Array(m * m);
   const innerRows = Array.from({ length: BLOCK }, () => new Float64Array(m));
   const coefficients = new Float64Array(BLOCK);
@@ -250,6 +242,73 @@ export function modelStatistics(input: ModelStatisticsInput, options: ModelStati
   }
   let traceSquare = 0;
   for (let k = 0; k < m; k++) for (let l = 0; l < m; l++) traceSquare += inner[k * m + l] * inner[l * m + k];
+  sums.traceSquare = traceSquare;
+  return sums;
+}
+
+/**
+ * All statistics of PAPER.md §2 for one model. The entries of W enter only through options.rowPass (O(n^2 m);
+ * the plain-TS default measured 24 s for n = 4096, m = 1024 in node 20, one thread; the wasm pass of
+ * src/measure/wasmRows.ts is ~30x faster); the rest is O(n) plus the sampled interference
+ * (O(samplesPerRow (n + sampleRows n p))) and the rank from the m x m Gram matrices (O(n m^2 + m^3), plain TS,
+ * only for m <= maxRankHidden).
+ */
+export function modelStatistics(input: ModelStatisticsInput, options: ModelStatisticsOptions = {}): ModelStatistics {
+  checkInput(input);
+  const { nFeatures: n, nHidden: m, bias, p } = input;
+  const sampleRows = options.sampleRows ?? Math.min(n, 64);
+  const samplesPerRow = options.samplesPerRow ?? 1000;
+  if (!(Number.isInteger(sampleRows) && sampleRows >= 1 && sampleRows <= n)) {
+    throw new RangeError(`sampleRows = ${sampleRows} is outside [1, ${n}] (integer)`);
+  }
+  if (!(Number.isInteger(samplesPerRow) && samplesPerRow >= 2)) {
+    throw new RangeError(`samplesPerRow = ${samplesPerRow} is outside [2, inf) (integer)`);
+  }
+  const v = dataVariance(p);
+
+  const sampledRows = sampledRowIndices(n, sampleRows);
+  const sums = (options.rowPass ?? typescriptRowPass)(input, sampledRows);
+  checkRowSums(sums, n, sampleRows);
+  const { diagonal, offSquare: rowNormSquared, traceSquare } = sums;
+  const interferenceMean = new Float64Array(n);
+  const lyapunov = new Float64Array(n);
+  let s1 = 0, s2 = 0, s3 = 0, s4 = 0, frobeniusSquared = 0;
+  for (let i = 0; i < n; i++) {
+    const square = rowNormSquared[i];
+    interferenceMean[i] = (p / 2) * sums.offSum[i];
+    lyapunov[i] = square > 0 ? sums.offAbsCube[i] / square : NaN;
+    frobeniusSquared += square + diagonal[i] * diagonal[i];
+    s1 += sums.offSum[i];
+    s2 += square;
+    s3 += sums.offCube[i];
+    s4 += sums.offFourth[i];
+  }
+  // Central moments of the n (n - 1) off-diagonal entries from their raw power sums (f64; exact enough while
+  // |mean| is not >> the standard deviation, as for any trained or random model).
+  const entries = n * (n - 1);
+  const offMean = s1 / entries;
+  const raw2 = s2 / entries, raw3 = s3 / entries, raw4 = s4 / entries;
+  const mean2 = offMean * offMean;
+  const offVariance = Math.max(0, raw2 - mean2);
+  const central3 = raw3 - 3 * offMean * raw2 + 2 * mean2 * offMean;
+  const central4 = raw4 - 4 * offMean * raw3 + 6 * mean2 * raw2 - 3 * mean2 * mean2;
+  const spread = offVariance > 1e-12 * raw2;
+  const offDiagonal = {
+    mean: offMean,
+    variance: offVariance,
+    skewness: spread ? central3 / offVariance ** 1.5 : NaN,
+    excessKurtosis: spread ? central4 / (offVariance * offVariance) - 3 : NaN,
+  };
+
+  let lyapunovMin = Infinity, lyapunovMax = -Infinity, lyapunovSum = 0, lyapunovCount = 0;
+  for (const value of lyapunov) {
+    if (Number.isNaN(value)) continue;
+    lyapunovMin = Math.min(lyapunovMin, value);
+    lyapunovMax = Math.max(lyapunovMax, value);
+    lyapunovSum += value;
+    lyapunovCount++;
+  }
+
   const norms = {
     frobenius: Math.sqrt(frobeniusSquared),
     symmetric: Math.sqrt(Math.max(0, (frobeniusSquared + traceSquare) / 2)),
@@ -260,7 +319,7 @@ export function modelStatistics(input: ModelStatisticsInput, options: ModelStati
   const tolerance = options.rankTolerance ?? 1e-6;
   const rank = spectrum ? spectrum.filter((s) => s > tolerance * (spectrum[0] ?? 0)).length : null;
 
-  const interference = sampleInterference(input, sampledRows, sampledWeights, interferenceMean, rowNormSquared, samplesPerRow, options.seed ?? 0);
+  const interference = sampleInterference(input, sampledRows, sums.sampled, interferenceMean, rowNormSquared, samplesPerRow, options.seed ?? 0);
 
   const effectiveBias = new Float64Array(n);
   let predicted = 0;

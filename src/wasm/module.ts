@@ -42,6 +42,10 @@ export interface KernelExports {
     scalePtr: number, kernelPtr: number, outPtr: number, outStride: number,
   ): void;
   rugLoss(batch: number, n: number, stride: number, densePtr: number, projPtr: number, projStride: number, scale: number, shift: number, outPtr: number): void;
+  weightRows(
+    firstRow: number, rowCount: number, nHidden: number, hiddenStride: number, featureStride: number,
+    woutPtr: number, winPtr: number, outPtr: number, statsPtr: number,
+  ): void;
 }
 
 /** release: SIMD, own memory; debug: assertions on; threads: SIMD with an imported shared memory (two-core runs). */

@@ -1,0 +1,293 @@
+// `persian-rug measure RUN_DIR`: the statistics of PAPER.md §2 of a trained run and its predicted vs measured loss (§3).
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelWeights } from '../api.js';
+import { readWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from '../io/runRecord.js';
+import { createWasmRowPass } from '../measure/wasmRows.js';
+import { modelStatistics, optimalSymmetricLoss, typescriptRowPass, type ModelStatistics } from '../theory/index.js';
+import { EXIT, type CliIo } from './io.js';
+
+export const MEASURE_USAGE = `usage: persian-rug measure RUN_DIR [--json] [--rows K] [--samples S] [--seed S] [--backend wasm|js]
+
+Statistics of a trained model (PAPER.md §2) read from RUN_DIR (written by persian-rug train --out DIR:
+run.json and weights.safetensors): diagonal W_ii and bias b_i (mean, Delta = variance over features),
+Var nu_i = v sigma_i^2 and E nu_i (mean, Delta), Lyapunov ratios, moments of the off-diagonal W_ij,
+Kolmogorov-Smirnov tests of sampled interference nu_i against a Gaussian, norms of W and its (anti)symmetric
+parts, the rank (m <= 256 only); then the loss the symmetric theory predicts from them (§3: per row, and
+mean-field) against the measured evalLoss of run.json, and L*(p, r) of §4 for reference.
+
+flags:
+  --rows K         rows of W whose interference nu_i is sampled, integer in [1, n]; default min(n, 64)
+  --samples S      data samples per sampled row, integer in [2, 1000000]; default 1000
+  --seed S         seed of the sampling stream, integer in [0, 4294967295]; default 0
+  --backend B      wasm (default: the weightRows kernel, W in f32) or js (plain TS, f64; ~30x slower)
+  --json           print the result as one JSON object on the last stdout line
+  --help           this text`;
+
+class UsageError extends Error {}
+
+interface MeasureFlags {
+  dir: string;
+  rows?: number;
+  samples: number;
+  seed: number;
+  backend: 'wasm' | 'js';
+  json: boolean;
+}
+
+const VALUE_FLAGS = new Set(['rows', 'samples', 'seed', 'backend']);
+const FLAG_LIST = '--rows, --samples, --seed, --backend, --json, --help';
+
+function parseInteger(flag: string, text: string, lo: number, hi: number, note = ''): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(value) || value < lo || value > hi) {
+    throw new UsageError(`--${flag} = ${text} is not an integer in [${lo}, ${hi}]${note}`);
+  }
+  return value;
+}
+
+/** Flags and the RUN_DIR argument; null for --help. */
+function parseFlags(argv: readonly string[]): (Omit<MeasureFlags, 'rows'> & { rowsText?: string }) | null {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i];
+    if (!argument.startsWith('--')) {
+      positional.push(argument);
+      continue;
+    }
+    const match = /^--([a-z]+)(?:=(.*))?$/.exec(argument);
+    const name = match?.[1] ?? argument;
+    if (name === 'json' || name === 'help') {
+      if (match?.[2] !== undefined) throw new UsageError(`--${name} takes no value (got "${match[2]}")`);
+      switches.add(name);
+    } else if (match && VALUE_FLAGS.has(name)) {
+      const value = match[2] ?? argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (values.has(name)) throw new UsageError(`--${name} is given twice`);
+      values.set(name, value);
+    } else {
+      throw new UsageError(`unknown flag ${match ? `--${name}` : argument} (flags are ${FLAG_LIST})`);
+    }
+  }
+  if (switches.has('help')) return null;
+  if (positional.length === 0) throw new UsageError('RUN_DIR is required (a directory written by persian-rug train --out DIR)');
+  if (positional.length > 1) throw new UsageError(`one RUN_DIR expected, got ${positional.length}: ${positional.join(' ')}`);
+  const backend = values.get('backend') ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'js') throw new UsageError(`--backend = ${backend} is not one of wasm, js`);
+  return {
+    dir: positional[0],
+    rowsText: values.get('rows'),
+    samples: values.has('samples') ? parseInteger('samples', values.get('samples')!, 2, 1_000_000) : 1000,
+    seed: values.has('seed') ? parseInteger('seed', values.get('seed')!, 0, 4294967295) : 0,
+    backend,
+    json: switches.has('json'),
+  };
+}
+
+/** What measure needs from run.json. */
+interface RunRecord {
+  nFeatures: number;
+  nHidden: number;
+  /** the one p of the theory: the config's, or the mean of per-feature values */
+  p: number;
+  perFeatureP: boolean;
+  evalLoss: number;
+  steps: number | null;
+  activation: string;
+  bias: boolean;
+  uniformImportance: boolean;
+  tied: boolean;
+}
+
+async function readRunRecord(dir: string): Promise<RunRecord> {
+  const file = join(dir, RUN_RECORD_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`${file}: missing or unreadable (RUN_DIR must be written by persian-rug train --out DIR)`);
+  }
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON (${(error as Error).message}); corrupted?`);
+  }
+  const config = (record as { config?: Record<string, unknown> } | null)?.config;
+  if (!config || typeof config !== 'object') throw new UsageError(`${file}: has no "config" object; not a persian-rug run record`);
+  const n = config.nFeatures, m = config.nHidden;
+  if (!(Number.isInteger(n) && (n as number) >= 2)) throw new UsageError(`${file}: config.nFeatures = ${JSON.stringify(n)} is not an integer >= 2`);
+  if (!(Number.isInteger(m) && (m as number) >= 1 && (m as number) <= (n as number))) {
+    throw new UsageError(`${file}: config.nHidden = ${JSON.stringify(m)} is not an integer in [1, ${n}]`);
+  }
+  const rawP = config.featureProbability;
+  const ps = Array.isArray(rawP) ? rawP : [rawP];
+  if (ps.length === 0 || !ps.every((x) => typeof x === 'number' && x > 0 && x <= 1)) {
+    throw new UsageError(`${file}: config.featureProbability = ${JSON.stringify(rawP).slice(0, 80)} is not a number (or list of numbers) in (0, 1]`);
+  }
+  const p = (ps as number[]).reduce((a, b) => a + b, 0) / ps.length;
+  const evalLoss = (record as { evalLoss?: unknown }).evalLoss;
+  if (!(typeof evalLoss === 'number' && Number.isFinite(evalLoss) && evalLoss >= 0)) {
+    throw new UsageError(`${file}: evalLoss = ${JSON.stringify(evalLoss)} is not a finite number >= 0`);
+  }
+  const steps = (record as { steps?: unknown }).steps;
+  const importance = config.importance;
+  return {
+    nFeatures: n as number, nHidden: m as number, p, evalLoss,
+    perFeatureP: (ps as number[]).some((x) => x !== ps[0]),
+    steps: typeof steps === 'number' ? steps : null,
+    activation: typeof config.activation === 'string' ? config.activation : 'relu',
+    bias: config.bias !== false,
+    uniformImportance: !Array.isArray(importance) || importance.every((x) => x === importance[0]),
+    tied: config.tied === true,
+  };
+}
+
+async function readRunWeights(dir: string, run: RunRecord): Promise<ModelWeights> {
+  const file = join(dir, WEIGHTS_FILE);
+  try {
+    await stat(file);
+  } catch {
+    throw new UsageError(`${file}: missing (RUN_DIR must be written by persian-rug train --out DIR)`);
+  }
+  let weights: ModelWeights;
+  try {
+    weights = await readWeights(file);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new UsageError(message.startsWith(file) ? message : `${file}: ${message}`);
+  }
+  if (weights.nFeatures !== run.nFeatures || weights.nHidden !== run.nHidden) {
+    throw new UsageError(`${file}: weights have n = ${weights.nFeatures}, m = ${weights.nHidden}; ${join(dir, RUN_RECORD_FILE)} says n = ${run.nFeatures}, m = ${run.nHidden}`);
+  }
+  return weights;
+}
+
+/** The --json object (and the source of the table). */
+function summary(dir: string, run: RunRecord, s: ModelStatistics, backend: string, seconds: number, samples: number, notes: string[]) {
+  const optimum = optimalSymmetricLoss(s.p, s.ratio);
+  const measured = run.evalLoss;
+  const ratio = (x: number) => (measured > 0 ? x / measured : null);
+  let rowNormMean = 0;
+  for (const x of s.rowNormSquared) rowNormMean += x;
+  rowNormMean /= s.nFeatures;
+  let rowNormVariance = 0;
+  for (const x of s.rowNormSquared) rowNormVariance += (x - rowNormMean) ** 2;
+  return {
+    runDir: dir,
+    nFeatures: s.nFeatures,
+    nHidden: s.nHidden,
+    p: s.p,
+    ratio: s.ratio,
+    steps: run.steps,
+    diagonal: s.diagonal,
+    bias: s.bias,
+    rowNormSquared: { mean: rowNormMean, variance: rowNormVariance / s.nFeatures },
+    interferenceVariance: s.interferenceVariance,
+    interferenceMean: s.interferenceMeanSpread,
+    lyapunov: s.lyapunov,
+    offDiagonal: s.offDiagonal,
+    norms: s.norms,
+    rank: s.rank,
+    singularValues: s.singularValues ? Array.from(s.singularValues) : null,
+    interference: {
+      rows: s.interference.rows.length,
+      samplesPerRow: samples,
+      meanKs: s.interference.meanKs,
+      minPValue: s.interference.minPValue,
+      fractionRejected: s.interference.fractionRejected,
+      skewness: s.interference.skewness,
+      excessKurtosis: s.interference.excessKurtosis,
+    },
+    loss: {
+      measured,
+      predicted: s.predictedLoss,
+      meanField: s.meanFieldLoss,
+      optimal: optimum.loss,
+      predictedOverMeasured: ratio(s.predictedLoss),
+      meanFieldOverMeasured: ratio(s.meanFieldLoss),
+      optimalOverMeasured: ratio(optimum.loss),
+    },
+    optimum: { a: optimum.a, c: optimum.c, sigma: optimum.sigma },
+    backend,
+    seconds,
+    notes,
+  };
+}
+
+type Summary = ReturnType<typeof summary>;
+
+const num = (x: number | null): string => (x === null || !Number.isFinite(x) ? String(x) : x.toPrecision(5));
+
+function table(r: Summary): string[] {
+  const row = (label: string, text: string) => `  ${label.padEnd(42)}${text}`;
+  const mv = (x: { mean: number; variance: number }) => `mean ${num(x.mean).padStart(12)}   Delta ${num(x.variance)}`;
+  const lines = [
+    `${r.runDir}: n = ${r.nFeatures}, m = ${r.nHidden} (r = ${num(r.ratio)}), p = ${num(r.p)}${r.steps !== null ? `, ${r.steps} steps` : ''}; ${r.backend} row pass, ${r.seconds.toFixed(2)} s`,
+    'statistics (PAPER.md §2; Delta = variance over features)',
+    row('diagonal W_ii', mv(r.diagonal)),
+    row('bias b_i', r.bias ? mv(r.bias) : 'none'),
+    row('sigma_i^2 = sum_{j!=i} W_ij^2', mv(r.rowNormSquared)),
+    row('Var nu_i = v sigma_i^2', mv(r.interferenceVariance)),
+    row('E nu_i = (p/2) sum_{j!=i} W_ij', mv(r.interferenceMean)),
+    row('Lyapunov Lambda_i', `min ${num(r.lyapunov.min)}   mean ${num(r.lyapunov.mean)}   max ${num(r.lyapunov.max)}`),
+    row('off-diagonal W_ij', `mean ${num(r.offDiagonal.mean)}   variance ${num(r.offDiagonal.variance)}   skewness ${num(r.offDiagonal.skewness)}   excess kurtosis ${num(r.offDiagonal.excessKurtosis)}`),
+    row(`nu_i, ${r.interference.rows} rows x ${r.interference.samplesPerRow} samples`, `mean KS D ${num(r.interference.meanKs)}   min p-value ${num(r.interference.minPValue)}   rejected (p < 0.05) ${num(r.interference.fractionRejected)}`),
+    row('standardized nu_i (pooled)', `skewness ${num(r.interference.skewness)}   excess kurtosis ${num(r.interference.excessKurtosis)}   (0 and 0 if Gaussian)`),
+    row('norms', `||W|| ${num(r.norms.frobenius)}   ||sym|| ${num(r.norms.symmetric)}   ||antisym|| ${num(r.norms.antisymmetric)}`),
+    row('rank', r.rank === null ? 'not computed (m > 256)' : `${r.rank} of m = ${r.nHidden}`),
+    'loss (PAPER.md §3-4)',
+    row('measured (run.json evalLoss)', num(r.loss.measured)),
+    row('predicted, per row L(W_ii, c_i, sigma_i)', `${num(r.loss.predicted).padEnd(12)} predicted / measured ${num(r.loss.predictedOverMeasured)}`),
+    row('mean-field L(a, c, sigma)', `${num(r.loss.meanField).padEnd(12)} mean-field / measured ${num(r.loss.meanFieldOverMeasured)}`),
+    row('L*(p, r) symmetric optimum', `${num(r.loss.optimal).padEnd(12)} L* / measured ${num(r.loss.optimalOverMeasured)}   (a ${num(r.optimum.a)}, c ${num(r.optimum.c)}, sigma ${num(r.optimum.sigma)})`),
+  ];
+  for (const note of r.notes) lines.push(`note: ${note}`);
+  return lines;
+}
+
+export async function runMeasure(argv: readonly string[], io: CliIo): Promise<number> {
+  let flags: MeasureFlags;
+  let run: RunRecord;
+  let weights: ModelWeights;
+  try {
+    const parsed = parseFlags(argv);
+    if (parsed === null) {
+      io.stdout(MEASURE_USAGE);
+      return EXIT.ok;
+    }
+    const isDirectory = await stat(parsed.dir).then((s) => s.isDirectory(), () => false);
+    if (!isDirectory) throw new UsageError(`RUN_DIR = ${parsed.dir}: no such directory`);
+    run = await readRunRecord(parsed.dir);
+    const rows = parsed.rowsText === undefined ? undefined
+      : parseInteger('rows', parsed.rowsText, 1, run.nFeatures, ` (n = ${run.nFeatures})`);
+    weights = await readRunWeights(parsed.dir, run);
+    flags = { ...parsed, rows };
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`persian-rug measure: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  const notes: string[] = [];
+  if (run.perFeatureP) notes.push(`per-feature p: the symmetric theory needs one p; the mean p = ${num(run.p)} is used throughout`);
+  if (run.activation !== 'relu') notes.push(`activation ${run.activation}: the predicted losses (PAPER.md §3) assume ReLU`);
+  if (!run.uniformImportance) notes.push('importance weights: the measured evalLoss is importance-weighted; the predictions are not');
+  if (run.nHidden > 256) notes.push('rank not computed: its Jacobi eigenvalue problem is O(m^3) in plain TS (only for m <= 256)');
+  if (io.stderrStatus) io.stderrStatus(`measure: forming W = W_out W_in (${run.nFeatures} x ${run.nFeatures}, ${flags.backend}) ...`);
+  const start = performance.now();
+  const rowPass = flags.backend === 'wasm' ? await createWasmRowPass() : typescriptRowPass;
+  const statistics = modelStatistics(
+    { nFeatures: weights.nFeatures, nHidden: weights.nHidden, win: weights.win, wout: weights.wout, bias: run.bias ? weights.bias : null, p: run.p },
+    { sampleRows: flags.rows, samplesPerRow: flags.samples, seed: flags.seed, rowPass },
+  );
+  const seconds = (performance.now() - start) / 1000;
+  if (io.stderrStatus) io.stderrStatus('');
+  const result = summary(flags.dir, run, statistics, flags.backend, seconds, flags.samples, notes);
+  if (flags.json) io.stdout(JSON.stringify(result));
+  else for (const line of table(result)) io.stdout(line);
+  return EXIT.ok;
+}
