@@ -66,19 +66,19 @@ export function paperCodeLinearLoss(nFeatures: number, nHidden: number, p: numbe
 const A_GRID = (() => {
   const values = [-0.25, -0.05, 0];
   for (let k = -4; k <= 0; k += 0.25) values.push(10 ** k);
-  for (let a = 1.05; a <= 3.0001; a += 0.05) values.push(a);
+  for (let a = 1.1; a <= 3.0001; a += 0.1) values.push(a);
   return values;
 })();
 const C_LADDER = (() => {
   const ladder: number[] = [];
-  for (let k = -7; k <= Math.log10(3) + 1e-9; k += 0.125) ladder.push(10 ** k);
+  for (let k = -7; k <= Math.log10(3) + 1e-9; k += 0.25) ladder.push(10 ** k);
   return ladder;
 })();
 
 /** c grid: 0, +- the absolute ladder, and +- scale 10^k (k = -2 .. 1.5) for the interference scale s = sqrt(v (1 - r) / r). */
 function cGrid(scale: number): number[] {
   const ladder = [...C_LADDER];
-  if (scale > 0) for (let k = -2; k <= 1.5; k += 0.125) ladder.push(scale * 10 ** k);
+  if (scale > 0) for (let k = -2; k <= 1.5; k += 0.25) ladder.push(scale * 10 ** k);
   ladder.sort((x, y) => x - y);
   return [...ladder.map((c) => -c).reverse(), 0, ...ladder];
 }
@@ -137,8 +137,8 @@ function nelderMead(
 /**
  * L*(p, r) = min over (a, c) of L(a, c, sigma = |a| sqrt((1 - r) / r); p)   (PAPER.md §4), p and r in (0, 1].
  *
- * Search: the loss on a 68 x 189 grid (a in [-0.25, 3]; c = 0, +-[1e-7, 3] geometric and +-kappa [0.01, 30]
- * geometric), then Nelder-Mead
+ * Search: the loss on a 49 x 97 grid (a in [-0.25, 3]; c = 0, +-[1e-7, 3] geometric and +-kappa [0.01, 30]
+ * geometric, quarter decades), then Nelder-Mead
  * from the best grid point of each branch (a <= 0.5: the linear-like branch; a > 0.5: the a ~ 1, c < 0
  * branch) and from the overall best; the smallest result wins. The tests check it against finer grids.
  * r = 1 gives sigma = 0 and L* = 0 at a = 1, c = 0. Below p ~ 1e-24 the optimal a - 1 ~ sqrt(p ln(1/p)) falls under
