@@ -36,7 +36,7 @@ export function randomSeed(statePtr: usize, key0: u32, key1: u32, counterLo: u32
 }
 
 // @ts-ignore: decorator
-@inline function rotl4(x: v128, k: i32): v128 {
+@inline export function rotl4(x: v128, k: i32): v128 {
   return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
 }
 
