@@ -2,8 +2,8 @@
 // and hidden gradients in one pass over the nonzero output gradients.
 //
 // Layout (strides multiples of 8 for features, 4 for hidden; padding is 0 and stays 0):
-//   hidden, dHidden f32[batch * hiddenStride]; woutT f32[hiddenStride * featureStride] (row k =
-//   column k of W_out, for the forward GEMM); wout, gradWout f32[nFeatures * hiddenStride] (row i =
+//   hidden, dHidden f32[batch * hiddenStride]; woutPanels f32[hiddenStride * featureStride] (W_out in
+//   the column panels of layout.ts, for the forward GEMM); wout, gradWout f32[nFeatures * hiddenStride] (row i =
 //   row i of W_out, for the backward pass); bias, importance f32[featureStride] (importance 0 on
 //   padding); target, dPre f32[batch * featureStride]; featureLoss f64[featureStride] or 0.
 // Loss: returns sum over b, i of I_i (y - x)^2 (the host divides by batch * nFeatures).
@@ -78,61 +78,69 @@ import { ACTIVATION_RELU, ACTIVATION_IDENTITY, ACTIVATION_LEAKY_RELU, activation
   return f32x4.replace_lane(r, 3, <f32>sum4(d));
 }
 
-/** Forward + loss + dPre for the whole batch; 4 x 8 register tiles (4 samples x 8 outputs) over k. */
+/**
+ * Forward + loss + dPre for the whole batch; 4 x 8 register tiles (4 samples x 8 outputs) over k, one
+ * column panel at a time (panelWidth about 48K / nHidden floats, so a panel stays in L2 while every sample
+ * passes over it).
+ */
 export function decoderForward(
-  batch: i32, nHidden: i32, hiddenStride: i32, featureStride: i32,
-  hiddenPtr: usize, woutTPtr: usize, biasPtr: usize, targetPtr: usize, importancePtr: usize,
+  batch: i32, nHidden: i32, hiddenStride: i32, featureStride: i32, panelWidth: i32,
+  hiddenPtr: usize, woutPanelsPtr: usize, biasPtr: usize, targetPtr: usize, importancePtr: usize,
   activation: i32, slope: f32, gradScale: f32, dPrePtr: usize, featureLossPtr: usize,
 ): f64 {
   let loss: f64 = 0;
   const hRow = <usize>hiddenStride << 2;
-  const wRow = <usize>featureStride << 2;
-  let b = 0;
-  for (; b + 4 <= batch; b += 4) {
-    const h0 = hiddenPtr + <usize>b * hRow;
-    const h1 = h0 + hRow, h2 = h1 + hRow, h3 = h2 + hRow;
-    for (let i = 0; i < featureStride; i += 8) {
-      const bi = biasPtr + (<usize>i << 2);
-      let a00 = v128.load(bi), a01 = v128.load(bi, 16);
-      let a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
-      let w = woutTPtr + (<usize>i << 2);
-      for (let k: usize = 0; k < <usize>nHidden; k++, w += wRow) {
-        const w0 = v128.load(w), w1 = v128.load(w, 16);
-        const k4 = k << 2;
-        let s = v128.load32_splat(h0 + k4);
-        a00 = f32x4.add(a00, f32x4.mul(s, w0)); a01 = f32x4.add(a01, f32x4.mul(s, w1));
-        s = v128.load32_splat(h1 + k4);
-        a10 = f32x4.add(a10, f32x4.mul(s, w0)); a11 = f32x4.add(a11, f32x4.mul(s, w1));
-        s = v128.load32_splat(h2 + k4);
-        a20 = f32x4.add(a20, f32x4.mul(s, w0)); a21 = f32x4.add(a21, f32x4.mul(s, w1));
-        s = v128.load32_splat(h3 + k4);
-        a30 = f32x4.add(a30, f32x4.mul(s, w0)); a31 = f32x4.add(a31, f32x4.mul(s, w1));
+  for (let i0 = 0; i0 < featureStride; i0 += panelWidth) {
+    const i1 = min(featureStride, i0 + panelWidth);
+    const wRow = <usize>(i1 - i0) << 2;
+    const panel = woutPanelsPtr + (<usize>hiddenStride * <usize>i0 << 2);
+    let b = 0;
+    for (; b + 4 <= batch; b += 4) {
+      const h0 = hiddenPtr + <usize>b * hRow;
+      const h1 = h0 + hRow, h2 = h1 + hRow, h3 = h2 + hRow;
+      for (let i = i0; i < i1; i += 8) {
+        const bi = biasPtr + (<usize>i << 2);
+        let a00 = v128.load(bi), a01 = v128.load(bi, 16);
+        let a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
+        let w = panel + (<usize>(i - i0) << 2);
+        for (let k: usize = 0; k < <usize>nHidden; k++, w += wRow) {
+          const w0 = v128.load(w), w1 = v128.load(w, 16);
+          const k4 = k << 2;
+          let s = v128.load32_splat(h0 + k4);
+          a00 = f32x4.add(a00, f32x4.mul(s, w0)); a01 = f32x4.add(a01, f32x4.mul(s, w1));
+          s = v128.load32_splat(h1 + k4);
+          a10 = f32x4.add(a10, f32x4.mul(s, w0)); a11 = f32x4.add(a11, f32x4.mul(s, w1));
+          s = v128.load32_splat(h2 + k4);
+          a20 = f32x4.add(a20, f32x4.mul(s, w0)); a21 = f32x4.add(a21, f32x4.mul(s, w1));
+          s = v128.load32_splat(h3 + k4);
+          a30 = f32x4.add(a30, f32x4.mul(s, w0)); a31 = f32x4.add(a31, f32x4.mul(s, w1));
+        }
+        let l = finishOutputs(a00, b, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr);
+        l = f32x4.add(l, finishOutputs(a01, b, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        l = f32x4.add(l, finishOutputs(a10, b + 1, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        l = f32x4.add(l, finishOutputs(a11, b + 1, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        l = f32x4.add(l, finishOutputs(a20, b + 2, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        l = f32x4.add(l, finishOutputs(a21, b + 2, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        l = f32x4.add(l, finishOutputs(a30, b + 3, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        l = f32x4.add(l, finishOutputs(a31, b + 3, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        loss += sum4(l);
       }
-      let l = finishOutputs(a00, b, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr);
-      l = f32x4.add(l, finishOutputs(a01, b, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      l = f32x4.add(l, finishOutputs(a10, b + 1, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      l = f32x4.add(l, finishOutputs(a11, b + 1, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      l = f32x4.add(l, finishOutputs(a20, b + 2, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      l = f32x4.add(l, finishOutputs(a21, b + 2, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      l = f32x4.add(l, finishOutputs(a30, b + 3, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      l = f32x4.add(l, finishOutputs(a31, b + 3, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      loss += sum4(l);
     }
-  }
-  for (; b < batch; b++) {
-    const h0 = hiddenPtr + <usize>b * hRow;
-    for (let i = 0; i < featureStride; i += 8) {
-      const bi = biasPtr + (<usize>i << 2);
-      let a00 = v128.load(bi), a01 = v128.load(bi, 16);
-      let w = woutTPtr + (<usize>i << 2);
-      for (let k: usize = 0; k < <usize>nHidden; k++, w += wRow) {
-        const s = v128.load32_splat(h0 + (k << 2));
-        a00 = f32x4.add(a00, f32x4.mul(s, v128.load(w)));
-        a01 = f32x4.add(a01, f32x4.mul(s, v128.load(w, 16)));
+    for (; b < batch; b++) {
+      const h0 = hiddenPtr + <usize>b * hRow;
+      for (let i = i0; i < i1; i += 8) {
+        const bi = biasPtr + (<usize>i << 2);
+        let a00 = v128.load(bi), a01 = v128.load(bi, 16);
+        let w = panel + (<usize>(i - i0) << 2);
+        for (let k: usize = 0; k < <usize>nHidden; k++, w += wRow) {
+          const s = v128.load32_splat(h0 + (k << 2));
+          a00 = f32x4.add(a00, f32x4.mul(s, v128.load(w)));
+          a01 = f32x4.add(a01, f32x4.mul(s, v128.load(w, 16)));
+        }
+        let l = finishOutputs(a00, b, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr);
+        l = f32x4.add(l, finishOutputs(a01, b, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
+        loss += sum4(l);
       }
-      let l = finishOutputs(a00, b, i, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr);
-      l = f32x4.add(l, finishOutputs(a01, b, i + 4, featureStride, biasPtr, targetPtr, importancePtr, activation, slope, gradScale, dPrePtr, featureLossPtr));
-      loss += sum4(l);
     }
   }
   return loss;

@@ -5,7 +5,7 @@ export { sampleBatch } from "./sample";
 export { encoderForward, encoderBackward } from "./encoder";
 export { decoderForward, decoderBackward, decoderBackwardScratchBytes } from "./decoder";
 export { adamUpdate } from "./adam";
-export { transposeInto } from "./layout";
+export { packDecoderPanels } from "./layout";
 export { walshHadamardTransform, walshHadamardTransformBatch, rugDirectMaxActive, rugProject, rugLoss } from "./hadamard";
 export { peakProbe } from "./probe";
 export { addInto } from "./vector";

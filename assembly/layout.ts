@@ -1,16 +1,24 @@
-// Layout moves for tied weights: W_out = W_in^T means woutT (hiddenStride x featureStride) is W_in and
-// the encoder's winT (nFeatures x hiddenStride) is its transpose.
+// Layout move for the forward GEMM: W_out's rows (wout [nFeatures x hiddenStride]) into column panels.
+//
+// Panels: columns (features) in panels of panelWidth (a multiple of 8; the last may be narrower);
+// panel c0 = p panelWidth of width w = min(panelWidth, featureStride - c0) starts at hiddenStride c0 and
+// holds element (k, i) at hiddenStride c0 + k w + (i - c0). Each panel is contiguous, so the GEMM's inner
+// loop over k walks w floats at a time instead of a whole featureStride row (TLB- and prefetch-friendly).
+// Padding (i >= nFeatures or k >= nHidden) is written as 0.
 
-/** dst[c * dstStride + r] = src[r * srcStride + c] (or += when accumulate), r < rows, c < cols; f32. */
-export function transposeInto(
-  srcPtr: usize, rows: i32, cols: i32, srcStride: i32, dstPtr: usize, dstStride: i32, accumulate: bool,
+export function packDecoderPanels(
+  woutPtr: usize, nFeatures: i32, nHidden: i32, hiddenStride: i32, panelsPtr: usize, featureStride: i32, panelWidth: i32,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    const s = srcPtr + (<usize>r * <usize>srcStride << 2);
-    for (let c = 0; c < cols; c++) {
-      const d = dstPtr + (<usize>c * <usize>dstStride + <usize>r << 2);
-      const v = load<f32>(s + (<usize>c << 2));
-      store<f32>(d, accumulate ? load<f32>(d) + v : v);
+  for (let c0 = 0; c0 < featureStride; c0 += panelWidth) {
+    const width = min(panelWidth, featureStride - c0);
+    const panel = panelsPtr + (<usize>hiddenStride * <usize>c0 << 2);
+    for (let k = 0; k < hiddenStride; k++) {
+      const row = panel + (<usize>k * <usize>width << 2);
+      for (let c = 0; c < width; c++) {
+        const i = c0 + c;
+        const value: f32 = i < nFeatures && k < nHidden ? load<f32>(woutPtr + (<usize>i * <usize>hiddenStride + <usize>k << 2)) : 0;
+        store<f32>(row + (<usize>c << 2), value);
+      }
     }
   }
 }

@@ -19,7 +19,8 @@ describe("decoder", () => {
   it("forward matches a scalar ReLU loop: loss, dPre, per-feature loss", () => {
     const dPre = new Float32Array(batch * fs);
     const featureLoss = new Float64Array(fs);
-    const loss = decoderForward(batch, m, hs, fs, ptr(hidden), ptr(woutT), ptr(bias), ptr(target), ptr(importance), 0, 0, 1, ptr(dPre), ptr(featureLoss));
+    // One panel as wide as the row: the panel layout is then plain [hs x fs].
+    const loss = decoderForward(batch, m, hs, fs, fs, ptr(hidden), ptr(woutT), ptr(bias), ptr(target), ptr(importance), 0, 0, 1, ptr(dPre), ptr(featureLoss));
     let expected: f64 = 0;
     for (let b = 0; b < batch; b++) {
       for (let i = 0; i < n; i++) {

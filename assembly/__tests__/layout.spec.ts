@@ -1,20 +1,26 @@
-// Specs of assembly/layout.ts: strided transpose and transpose-accumulate.
-import { transposeInto } from "../layout";
+// Specs of assembly/layout.ts: W_out rows into column panels, with zero padding.
+import { packDecoderPanels } from "../layout";
 
 function ptr<T>(a: T): usize {
   // @ts-ignore: dataStart exists on typed arrays
   return a.dataStart;
 }
 
-describe("transposeInto", () => {
-  it("transposes a 2 x 3 block between strides and accumulates", () => {
-    const src = new Float32Array(8); // 2 rows, stride 4
-    src[0] = 1; src[1] = 2; src[2] = 3; src[4] = 4; src[5] = 5; src[6] = 6;
-    const dst = new Float32Array(6); // 3 rows, stride 2
-    transposeInto(ptr(src), 2, 3, 4, ptr(dst), 2, false);
-    const expected: f32[] = [1, 4, 2, 5, 3, 6];
-    for (let i = 0; i < 6; i++) expect<f32>(dst[i]).toBe(expected[i]);
-    transposeInto(ptr(src), 2, 3, 4, ptr(dst), 2, true);
-    for (let i = 0; i < 6; i++) expect<f32>(dst[i]).toBe(2 * expected[i]);
+describe("packDecoderPanels", () => {
+  it("places (k, i) at hs c0 + k w + (i - c0) and zeroes padding", () => {
+    // n = 10 features, m = 3 hidden (stride 4), featureStride 16, panels of 8: two panels of width 8.
+    const n = 10, m = 3, hs = 4, fs = 16;
+    const wout = new Float32Array(n * hs);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * hs + k] = <f32>(<i32>100 * i + k + 1);
+    const panels = new Float32Array(hs * fs);
+    panels.fill(7);
+    packDecoderPanels(ptr(wout), n, m, hs, ptr(panels), fs, 8);
+    for (let i = 0; i < fs; i++) {
+      for (let k = 0; k < hs; k++) {
+        const c0 = (i / 8) * 8;
+        const expected: f32 = i < n && k < m ? <f32>(<i32>100 * i + k + 1) : 0;
+        expect<f32>(panels[hs * c0 + k * 8 + (i - c0)]).toBe(expected);
+      }
+    }
   });
 });

@@ -1,20 +1,21 @@
 // Plain-TS twin of assembly/decoder.ts: pre = W_out h + b, y = act(pre), loss, dPre; W_out, bias, hidden gradients.
-// Layout as the kernel: woutT [hiddenStride x featureStride] (row k = column k of W_out) for the forward,
+// Layout as the kernel: woutPanels (W_out in the column panels of layout.ts) for the forward,
 // wout [nFeatures x hiddenStride] (row i = row i of W_out) for the backward; padding 0.
 // Sums run in f64 here and in f32 in the kernel; results agree within test/tolerance.ts.
 import { activationValue, activationDerivative } from './activation.js';
+import { panelOffset } from './layout.js';
 
 /** Returns sum_{b,i} I_i (y - x)^2; writes dPre = gradScale I_i (y - x) act'(pre); adds (y - x)^2 to featureLoss if given. */
 export function decoderForward(
-  batch: number, nHidden: number, hiddenStride: number, featureStride: number,
-  hidden: Float32Array, woutT: Float32Array, bias: Float32Array, target: Float32Array, importance: Float32Array,
+  batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
+  hidden: Float32Array, woutPanels: Float32Array, bias: Float32Array, target: Float32Array, importance: Float32Array,
   activation: number, slope: number, gradScale: number, dPre: Float32Array, featureLoss: Float64Array | null,
 ): number {
   let loss = 0;
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < featureStride; i++) {
       let pre = bias[i];
-      for (let k = 0; k < nHidden; k++) pre += woutT[k * featureStride + i] * hidden[b * hiddenStride + k];
+      for (let k = 0; k < nHidden; k++) pre += woutPanels[panelOffset(k, i, hiddenStride, featureStride, panelWidth)] * hidden[b * hiddenStride + k];
       pre = Math.fround(pre);
       const y = Math.fround(activationValue(activation, pre, slope));
       const diff = y - target[b * featureStride + i];

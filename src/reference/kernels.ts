@@ -4,7 +4,7 @@ import { sampleBatch } from './sample.js';
 import { encoderForward, encoderBackward } from './encoder.js';
 import { decoderForward, decoderBackward } from './decoder.js';
 import { adamUpdate } from './adam.js';
-import { transposeInto } from './layout.js';
+import { packDecoderPanels } from './layout.js';
 import { addInto } from './vector.js';
 
 export type ReferenceBuffer = Float32Array | Float64Array | Int32Array | Uint32Array;
@@ -55,11 +55,11 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
   }
 
   decoderForward(
-    batch: number, nHidden: number, hiddenStride: number, featureStride: number,
-    hidden: ReferenceBuffer, woutT: ReferenceBuffer, bias: ReferenceBuffer, target: ReferenceBuffer, importance: ReferenceBuffer,
+    batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
+    hidden: ReferenceBuffer, woutPanels: ReferenceBuffer, bias: ReferenceBuffer, target: ReferenceBuffer, importance: ReferenceBuffer,
     activation: number, slope: number, gradScale: number, dPre: ReferenceBuffer, featureLoss: ReferenceBuffer | null,
   ): number {
-    return decoderForward(batch, nHidden, hiddenStride, featureStride, f32(hidden), f32(woutT), f32(bias), f32(target), f32(importance),
+    return decoderForward(batch, nHidden, hiddenStride, featureStride, panelWidth, f32(hidden), f32(woutPanels), f32(bias), f32(target), f32(importance),
       activation, slope, gradScale, f32(dPre), featureLoss as Float64Array | null);
   }
 
@@ -77,8 +77,8 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
     adamUpdate(f32(param), f32(grad), f32(moment), f32(velocity), count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
   }
 
-  transposeInto(src: ReferenceBuffer, rows: number, cols: number, srcStride: number, dst: ReferenceBuffer, dstStride: number, accumulate: boolean): void {
-    transposeInto(f32(src), rows, cols, srcStride, f32(dst), dstStride, accumulate);
+  packDecoderPanels(wout: ReferenceBuffer, nFeatures: number, nHidden: number, hiddenStride: number, panels: ReferenceBuffer, featureStride: number, panelWidth: number): void {
+    packDecoderPanels(f32(wout), nFeatures, nHidden, hiddenStride, f32(panels), featureStride, panelWidth);
   }
 
   addInto(dst: ReferenceBuffer, src: ReferenceBuffer, count: number): void {

@@ -1,12 +1,18 @@
-// Plain-TS twin of assembly/layout.ts: strided transpose (tied weights).
+// Plain-TS twin of assembly/layout.ts: W_out's rows into the forward GEMM's column panels (same layout).
 
-export function transposeInto(
-  src: Float32Array, rows: number, cols: number, srcStride: number, dst: Float32Array, dstStride: number, accumulate: boolean,
+/** Offset of element (k, i) in the panels: hiddenStride c0 + k w + (i - c0), c0 = floor(i / panelWidth) panelWidth. */
+export function panelOffset(k: number, i: number, hiddenStride: number, featureStride: number, panelWidth: number): number {
+  const c0 = Math.floor(i / panelWidth) * panelWidth;
+  const width = Math.min(panelWidth, featureStride - c0);
+  return hiddenStride * c0 + k * width + (i - c0);
+}
+
+export function packDecoderPanels(
+  wout: Float32Array, nFeatures: number, nHidden: number, hiddenStride: number, panels: Float32Array, featureStride: number, panelWidth: number,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const v = src[r * srcStride + c];
-      dst[c * dstStride + r] = accumulate ? dst[c * dstStride + r] + v : v;
+  for (let i = 0; i < featureStride; i++) {
+    for (let k = 0; k < hiddenStride; k++) {
+      panels[panelOffset(k, i, hiddenStride, featureStride, panelWidth)] = i < nFeatures && k < nHidden ? wout[i * hiddenStride + k] : 0;
     }
   }
 }

@@ -78,6 +78,20 @@ function checkNumber(f: FieldSpec, value: unknown, where = ''): number {
   return value as number;
 }
 
+/**
+ * A CLI number: decimal with optional exponent (surrounding spaces allowed). nan, inf and infinity (any case,
+ * signed) give NaN / +-Infinity so that the range check names them; anything else (hex, '1_000', '') gives
+ * undefined: not a number at all.
+ */
+export function parseNumberText(text: string): number | undefined {
+  const t = text.trim();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
+  const special = /^([+-]?)(nan|inf|infinity)$/i.exec(t);
+  if (!special) return undefined;
+  if (special[2].toLowerCase() === 'nan') return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
 function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.length} values]`;
@@ -86,6 +100,9 @@ function formatValue(value: unknown): string {
 
 /** Validates a partial config (API or CLI), applies defaults, resolves m and lr. Throws ConfigError. */
 export function resolveTrainConfig(input: Partial<TrainConfig> | ResolvedTrainConfig): ResolvedTrainConfig {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ConfigError(`the train config = ${input === null ? 'null' : Array.isArray(input) ? 'an array' : formatValue(input)} is not an object of TrainConfig fields`);
+  }
   const known = new Set<string>(TRAIN_SCHEMA.map((f) => f.key));
   const resolvedOnly: Record<string, number> = { adamBeta1: ADAM.beta1, adamBeta2: ADAM.beta2, adamEps: ADAM.eps };
   for (const [key, value] of Object.entries(input)) {
@@ -202,15 +219,18 @@ function parseImportance(text: string, n: number | undefined): number[] {
     const r = Number(m[1]);
     if (!Number.isFinite(r) || r <= 0 || r > 1) throw new ConfigError(`importance (--importance) = "${text}": R must be a number in (0, 1]`);
     if (n === undefined) throw new ConfigError('importance (--importance) geometric:R needs --n');
+    checkNumber(fieldByKey.get('nFeatures')!, n);
     return Array.from({ length: n }, (_, j) => r ** j);
   }
-  return parseNumberList(text, 'importance');
+  return parseNumberList(text, fieldByKey.get('importance')!);
 }
 
-function parseNumberList(text: string, flag: string): number[] {
+/** A comma list of numbers; each part must be a decimal number (range checks come in resolveTrainConfig). */
+function parseNumberList(text: string, f: FieldSpec): number[] {
+  if (text.split(',').length > MAX_FEATURES) throw new ConfigError(`${describe(f)} has ${text.split(',').length} values; at most ${MAX_FEATURES}`);
   return text.split(',').map((s) => {
-    const v = s.trim() === '' ? NaN : Number(s);
-    if (!Number.isFinite(v)) throw new ConfigError(`--${flag} = "${text}": "${s}" is not a number`);
+    const v = parseNumberText(s);
+    if (v === undefined || Number.isNaN(v)) throw new ConfigError(`${describe(f)} = "${text}": "${s}" is not ${rangeText(f)}`);
     return v;
   });
 }
@@ -250,7 +270,7 @@ export function parseTrainFlags(
     }
     const entry = byFlag.get(name);
     if (!entry) {
-      const all = [...byFlag.keys(), ...Object.keys(extraFlags)].map((f) => `--${f}`).join(' ');
+      const all = [...new Set([...byFlag.keys(), ...Object.keys(extraFlags)])].map((f) => `--${f}`).join(' ');
       throw new ConfigError(`unknown flag --${name}; known flags: ${all}`);
     }
     const f = entry.field;
@@ -264,14 +284,12 @@ export function parseTrainFlags(
     else if (f.kind === 'numbers') {
       if (f.key === 'importance') pending.push(() => { config[f.key] = parseImportance(text, config.nFeatures as number | undefined ?? 512); });
       else {
-        const list = parseNumberList(text, f.flag);
+        const list = parseNumberList(text, f);
         config[f.key] = list.length === 1 ? list[0] : list;
       }
     } else {
-      const v = text.trim() === '' ? NaN : Number(text);
-      if (Number.isNaN(v) && !/^[+-]?(nan|inf)/i.test(text)) {
-        throw new ConfigError(`${describe(f)} = "${text}" is not ${rangeText(f)}`);
-      }
+      const v = parseNumberText(text);
+      if (v === undefined) throw new ConfigError(`${describe(f)} = "${text}" is not ${rangeText(f)}`);
       config[f.key] = v;
     }
   }

@@ -10,6 +10,11 @@ export function decoderBackwardScratchWords(batch: number, featureStride: number
   return batch + 1 + featureStride + 1 + 4 * batch * featureStride;
 }
 
+/** Column-panel width of the forward GEMM: about 48K / nHidden floats (a panel of W_out stays in L2), a multiple of 8. */
+export function decoderPanelWidth(nHidden: number, featureStride: number): number {
+  return Math.min(featureStride, Math.max(8, Math.floor(49152 / Math.max(nHidden, 1) / 8) * 8));
+}
+
 export interface KernelSet<B> {
   readonly backend: Backend;
   allocate(kind: BufferKind, count: number): B;
@@ -24,8 +29,8 @@ export interface KernelSet<B> {
   encoderForward(batch: number, hiddenStride: number, offsets: B, indices: B, values: B, winT: B, hidden: B): void;
   encoderBackward(batch: number, nFeatures: number, hiddenStride: number, offsets: B, indices: B, values: B, dHidden: B, gradWinT: B, accumulate: boolean): void;
   decoderForward(
-    batch: number, nHidden: number, hiddenStride: number, featureStride: number,
-    hidden: B, woutT: B, bias: B, target: B, importance: B,
+    batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
+    hidden: B, woutPanels: B, bias: B, target: B, importance: B,
     activation: number, slope: number, gradScale: number, dPre: B, featureLoss: B | null,
   ): number;
   decoderBackward(
@@ -36,7 +41,7 @@ export interface KernelSet<B> {
     param: B, grad: B, moment: B, velocity: B, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void;
-  transposeInto(src: B, rows: number, cols: number, srcStride: number, dst: B, dstStride: number, accumulate: boolean): void;
+  packDecoderPanels(wout: B, nFeatures: number, nHidden: number, hiddenStride: number, panels: B, featureStride: number, panelWidth: number): void;
   addInto(dst: B, src: B, count: number): void;
   dispose(): void;
 }

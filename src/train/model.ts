@@ -3,7 +3,7 @@
 // Layout (padding is 0 and stays 0, so kernels need no edge cases):
 //   featureStride fs = ceil(n / 8) 8, hiddenStride hs = ceil(m / 4) 4
 //   parameters: winT [n x hs] (row j = column j of W_in), wout [n x hs] (row i = row i of W_out), bias [fs];
-//   woutT [hs x fs] (row k = column k of W_out) is a copy for the forward GEMM, refreshed after each update;
+//   woutPanels [hs x fs] (W_out in column panels, layout.ts) is a copy for the forward GEMM, refreshed after each update;
 //   gradients and Adam moments share their parameter's layout.
 // Tied weights: W_out = W_in^T means wout and winT are the same matrix, so they share one buffer (and one gradient).
 //
@@ -13,7 +13,7 @@
 // arithmetic is therefore the same whether the shards run one after the other or on two threads, so a
 // two-core run is bit-identical to a one-core run with the same seed.
 import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
-import { decoderBackwardScratchWords, type KernelSet } from './kernels.js';
+import { decoderBackwardScratchWords, decoderPanelWidth, type KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
 import { initialWeights } from './init.js';
 import { sampleThresholds } from '../reference/sample.js';
@@ -69,7 +69,9 @@ export interface ShardBuffers<B> {
 export interface ShardPlan<B> {
   nFeatures: number; nHidden: number; batch: number; featureStride: number; hiddenStride: number;
   activationCode: number; leakySlope: number; tied: boolean; trainIn: boolean; trainKey: [number, number];
-  thresholds: B; importance: B; winT: B; wout: B; woutT: B; bias: B;
+  thresholds: B; importance: B; winT: B; wout: B; woutPanels: B; bias: B;
+  /** Column-panel width of woutPanels (decoderPanelWidth). */
+  panelWidth: number;
   shard: ShardBuffers<B>;
 }
 
@@ -83,7 +85,7 @@ export function forwardShard<B>(
   const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs, shard: s } = plan;
   k.sampleBatch(key[0], key[1], firstSample, count, n, fs, plan.thresholds, s.dense, s.offsets, s.indices, s.values);
   k.encoderForward(count, hs, s.offsets, s.indices, s.values, plan.winT, s.hidden);
-  return k.decoderForward(count, m, hs, fs, s.hidden, plan.woutT, plan.bias, s.dense, plan.importance,
+  return k.decoderForward(count, m, hs, fs, plan.panelWidth, s.hidden, plan.woutPanels, plan.bias, s.dense, plan.importance,
     plan.activationCode, plan.leakySlope, gradScale, s.dPre, featureLoss);
 }
 
@@ -110,7 +112,7 @@ export class Model<B> {
   step = 0;
   readonly plans: ShardPlan<B>[];
   private runner: ShardRunner;
-  private readonly winT: B; private readonly wout: B; private readonly woutT: B; private readonly bias: B;
+  private readonly winT: B; private readonly wout: B; private readonly woutPanels: B; private readonly bias: B;
   private readonly momentWinT: B; private readonly velocityWinT: B;
   private readonly momentWout: B; private readonly velocityWout: B;
   private readonly momentBias: B; private readonly velocityBias: B;
@@ -127,7 +129,7 @@ export class Model<B> {
     } else {
       this.winT = matrix(); this.momentWinT = matrix(); this.velocityWinT = matrix();
     }
-    this.woutT = k.allocate('f32', hs * fs); this.bias = k.allocate('f32', fs);
+    this.woutPanels = k.allocate('f32', hs * fs); this.bias = k.allocate('f32', fs);
     this.momentBias = k.allocate('f32', fs); this.velocityBias = k.allocate('f32', fs);
     this.featureLoss = k.allocate('f64', fs);
     const thresholds = k.allocate('u32', Math.ceil(n / 4) * 4);
@@ -154,7 +156,7 @@ export class Model<B> {
         nFeatures: n, nHidden: config.nHidden, batch, featureStride: fs, hiddenStride: hs,
         activationCode: ACTIVATION_CODE[config.activation], leakySlope: config.leakySlope, tied: config.tied,
         trainIn: !config.freezeIn, trainKey, thresholds, importance,
-        winT: this.winT, wout: this.wout, woutT: this.woutT, bias: this.bias, shard: buffers,
+        winT: this.winT, wout: this.wout, woutPanels: this.woutPanels, panelWidth: decoderPanelWidth(config.nHidden, fs), bias: this.bias, shard: buffers,
       });
     }
     this.runner = sequentialRunner(kernels, this.plans);
@@ -184,10 +186,10 @@ export class Model<B> {
     this.refreshForwardCopy();
   }
 
-  /** woutT[k, i] = wout[i, k]: the forward GEMM's copy of W_out. */
+  /** The forward GEMM's copy of W_out, in column panels. */
   private refreshForwardCopy(): void {
     const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs } = this.shape;
-    this.kernels.transposeInto(this.wout, n, m, hs, this.woutT, fs, false);
+    this.kernels.packDecoderPanels(this.wout, n, m, hs, this.woutPanels, fs, this.plans[0].panelWidth);
   }
 
   /** Weights in PyTorch layouts (copies). */

@@ -24,13 +24,22 @@ export interface CreateTrainerOptions {
 export async function createTrainer(input: Partial<TrainConfig>, options: CreateTrainerOptions = {}): Promise<Trainer> {
   const config = resolveTrainConfig(input);
   if (options.resume) checkResumable(config, options.resume);
-  const bytes = modelBytes(config);
-  if (config.backend === 'wasm' && bytes > WASM_MEMORY_LIMIT_BYTES) {
-    throw new ConfigError(`n = ${config.nFeatures}, m = ${config.nHidden}, batch = ${config.batch} needs ${formatBytes(bytes)} of wasm memory; the limit is 4 GiB (reduce batch, n or m)`);
-  }
+  checkModelMemory(config);
   const model = await createModel(config, options);
   if (options.resume) model.restore(options.resume.step, options.resume.weights, options.resume.adam);
   return new LocalTrainer(model, options.resume?.lossHistory ?? []);
+}
+
+/**
+ * Throws ConfigError when the model's buffers cannot fit: 4 GiB of wasm32 memory (one instance, or the shared
+ * memory of the threads build); the js backend is held to the same bound (its typed arrays are as large).
+ * Called before anything is allocated; sweep and converge call it for every cell while parsing flags.
+ */
+export function checkModelMemory(config: ResolvedTrainConfig): void {
+  const bytes = modelBytes(config);
+  if (bytes > WASM_MEMORY_LIMIT_BYTES) {
+    throw new ConfigError(`n = ${config.nFeatures}, m = ${config.nHidden}, batch = ${config.batch} needs ${formatBytes(bytes)} of ${config.backend === 'wasm' ? 'wasm ' : ''}memory; the limit is 4 GiB (reduce batch, n or m)`);
+  }
 }
 
 async function createModel(config: ResolvedTrainConfig, options: CreateTrainerOptions): Promise<Model<unknown>> {
@@ -127,10 +136,26 @@ class LocalTrainer implements Trainer {
       }
       if (stopped) break;
       if (options.onCheckpoint && losses.length % checkpointEvery === 0 && losses.length < totalSteps) {
-        await options.onCheckpoint(await this.checkpoint());
+        const checkpoint = await this.checkpoint();
+        const bad = firstNonFinite(checkpoint.weights);
+        if (bad) {
+          // a checkpoint is only written with finite weights: the last one written stays the last good one
+          stopReason = 'diverged';
+          divergence = `the weights became non-finite (${bad}) by step ${losses.length}`;
+          break;
+        }
+        await options.onCheckpoint(checkpoint);
       }
       if (options.shouldStop?.()) { stopReason = 'cancelled'; break; }
       await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (stopReason !== 'diverged') {
+      // Adam's last update can overflow a weight after the last finite loss
+      const bad = firstNonFinite(this.model.weights());
+      if (bad) {
+        stopReason = 'diverged';
+        divergence = `the weights became non-finite (${bad}) by step ${losses.length}`;
+      }
     }
     const steps = losses.length - first;
     const evaluation = this.model.evaluate(c.evalSamples);
@@ -166,4 +191,12 @@ class LocalTrainer implements Trainer {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** 'name[i] = value' of the first NaN or +-Infinity in the weights (PyTorch names and layouts), or undefined. */
+export function firstNonFinite(weights: ModelWeights): string | undefined {
+  for (const [name, data] of [['encoder.weight', weights.win], ['decoder.weight', weights.wout], ['decoder.bias', weights.bias]] as const) {
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return `${name}[${i}] = ${data[i]}`;
+  }
+  return undefined;
 }

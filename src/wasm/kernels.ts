@@ -64,11 +64,11 @@ export class WasmKernels implements KernelSet<number> {
   }
 
   decoderForward(
-    batch: number, nHidden: number, hiddenStride: number, featureStride: number,
-    hidden: number, woutT: number, bias: number, target: number, importance: number,
+    batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
+    hidden: number, woutPanels: number, bias: number, target: number, importance: number,
     activation: number, slope: number, gradScale: number, dPre: number, featureLoss: number | null,
   ): number {
-    return this.exports.decoderForward(batch, nHidden, hiddenStride, featureStride, hidden, woutT, bias, target, importance,
+    return this.exports.decoderForward(batch, nHidden, hiddenStride, featureStride, panelWidth, hidden, woutPanels, bias, target, importance,
       activation, slope, gradScale, dPre, featureLoss ?? 0);
   }
 
@@ -86,8 +86,8 @@ export class WasmKernels implements KernelSet<number> {
     this.exports.adamUpdate(param, grad, moment, velocity, count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
   }
 
-  transposeInto(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number, accumulate: boolean): void {
-    this.exports.transposeInto(src, rows, cols, srcStride, dst, dstStride, accumulate);
+  packDecoderPanels(wout: number, nFeatures: number, nHidden: number, hiddenStride: number, panels: number, featureStride: number, panelWidth: number): void {
+    this.exports.packDecoderPanels(wout, nFeatures, nHidden, hiddenStride, panels, featureStride, panelWidth);
   }
 
   addInto(dst: number, src: number, count: number): void {

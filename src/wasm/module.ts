@@ -18,8 +18,8 @@ export interface KernelExports {
     dHiddenPtr: number, gradWinTPtr: number, accumulate: boolean,
   ): void;
   decoderForward(
-    batch: number, nHidden: number, hiddenStride: number, featureStride: number,
-    hiddenPtr: number, woutTPtr: number, biasPtr: number, targetPtr: number, importancePtr: number,
+    batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
+    hiddenPtr: number, woutPanelsPtr: number, biasPtr: number, targetPtr: number, importancePtr: number,
     activation: number, slope: number, gradScale: number, dPrePtr: number, featureLossPtr: number,
   ): number;
   decoderBackward(
@@ -31,7 +31,7 @@ export interface KernelExports {
     paramPtr: number, gradPtr: number, momentPtr: number, velocityPtr: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void;
-  transposeInto(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number, dstStride: number, accumulate: boolean): void;
+  packDecoderPanels(woutPtr: number, nFeatures: number, nHidden: number, hiddenStride: number, panelsPtr: number, featureStride: number, panelWidth: number): void;
   addInto(dstPtr: number, srcPtr: number, count: number): void;
   peakProbe(iterations: number, seed: number): number;
   walshHadamardTransform(ptr: number, n: number): void;

@@ -31,14 +31,15 @@ function gradients<B>(k: KernelSet<B>, code: number) {
   for (let kk = 0; kk < m; kk++) for (let j = 0; j < n; j++) winT[j * hs + kk] = win[kk * n + j];
   for (let i = 0; i < n; i++) for (let kk = 0; kk < m; kk++) { woutT[kk * fs + i] = wout[i * m + kk]; woutRows[i * hs + kk] = wout[i * m + kk]; }
   biasPadded.set(bias);
-  const bWinT = put(k, 'f32', winT), bWoutT = put(k, 'f32', woutT), bWout = put(k, 'f32', woutRows), bBias = put(k, 'f32', biasPadded), bImp = put(k, 'f32', importance);
+  const bWinT = put(k, 'f32', winT), bWout = put(k, 'f32', woutRows), bWoutPanels = k.allocate('f32', hs * fs), bBias = put(k, 'f32', biasPadded), bImp = put(k, 'f32', importance);
   const thresholds = put(k, 'u32', sampleThresholds(new Array(n).fill(0.4), n));
   const dense = k.allocate('f32', batch * fs), offsets = k.allocate('i32', batch + 1), indices = k.allocate('i32', batch * n), values = k.allocate('f32', batch * n);
   const hidden = k.allocate('f32', batch * hs), dHidden = k.allocate('f32', batch * hs), dPre = k.allocate('f32', batch * fs);
   const gWinT = k.allocate('f32', n * hs), gWout = k.allocate('f32', n * hs), gBias = k.allocate('f32', fs);
   k.sampleBatch(3, 4, 0, batch, n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(batch, hs, offsets, indices, values, bWinT, hidden);
-  const loss = k.decoderForward(batch, m, hs, fs, hidden, bWoutT, bBias, dense, bImp, code, slope, 2 / (batch * n), dPre, null) / (batch * n);
+  k.packDecoderPanels(bWout, n, m, hs, bWoutPanels, fs, 8);
+  const loss = k.decoderForward(batch, m, hs, fs, 8, hidden, bWoutPanels, bBias, dense, bImp, code, slope, 2 / (batch * n), dPre, null) / (batch * n);
   k.decoderBackward(batch, n, hs, fs, hidden, bWout, dPre, gWout, gBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(batch, fs)));
   k.encoderBackward(batch, n, hs, offsets, indices, values, dHidden, gWinT, false);
   const gw = k.readF32(gWinT, n * hs), go = k.readF32(gWout, n * hs);

@@ -24,7 +24,7 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
     return out;
   };
   const winT = put(k, 'f32', pad(s.n, s.m, hs, 1, 0.5));
-  const woutT = put(k, 'f32', (() => { const w = new Float32Array(hs * fs); w.set(pad(s.m, s.n, fs, 2, 0.5)); return w; })());
+
   const biasValues = new Float32Array(fs); biasValues.set(testValues(s.n, 3, -0.2, 0.2));
   const bias = put(k, 'f32', biasValues);
   const importanceValues = new Float32Array(fs); importanceValues.set(testValues(s.n, 4, 0.5, 2));
@@ -36,11 +36,16 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
   const gradWinT = k.allocate('f32', s.n * hs), gradWout = k.allocate('f32', s.n * hs), gradBias = k.allocate('f32', fs);
   // wout [n x hs]: row i of W_out, the same values as woutT transposed.
   const woutRows = (() => { const w = new Float32Array(s.n * hs); const t = pad(s.m, s.n, fs, 2, 0.5); for (let i = 0; i < s.n; i++) for (let kk = 0; kk < s.m; kk++) w[i * hs + kk] = t[kk * fs + i]; return put(k, 'f32', w); })();
+  // Panels of 16 columns: several per row, and a narrower last one when fs = 8 (mod 16).
+  const panelWidth = 16;
+  const woutPanels = put(k, 'f32', testValues(hs * fs, 11));
+  k.packDecoderPanels(woutRows, s.n, s.m, hs, woutPanels, fs, panelWidth);
+  const panels = k.readF32(woutPanels, hs * fs);
   const featureLoss = k.allocate('f64', fs);
   k.zero(featureLoss, 'f64', fs);
   const nnz = k.sampleBatch(5, 6, 1000, s.batch, s.n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(s.batch, hs, offsets, indices, values, winT, hidden);
-  const loss = k.decoderForward(s.batch, s.m, hs, fs, hidden, woutT, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss);
+  const loss = k.decoderForward(s.batch, s.m, hs, fs, panelWidth, hidden, woutPanels, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss);
   k.decoderBackward(s.batch, s.n, hs, fs, hidden, woutRows, dPre, gradWout, gradBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(s.batch, fs)));
   k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, false);
   const gradWinTOnce = k.readF32(gradWinT, s.n * hs);
@@ -50,9 +55,6 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
   k.adamUpdate(woutRows, gradWout, moment, velocity, s.n * hs, 1e-3, 0.9, 0.999, 1e-7, 1 - 0.9 ** 3, 1 - 0.999 ** 3);
   const sum = put(k, 'f32', testValues(s.n * hs, 10));
   k.addInto(sum, gradWout, s.n * hs);
-  const transposed = k.allocate('f32', s.m * fs);
-  k.transposeInto(winT, s.n, s.m, hs, transposed, fs, false);
-  k.transposeInto(winT, s.n, s.m, hs, transposed, fs, true);
   return {
     nnz, loss,
     dense: k.readF32(dense, s.batch * fs),
@@ -67,7 +69,7 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
     woutAfterAdam: k.readF32(woutRows, s.n * hs),
     moment: k.readF32(moment, s.n * hs),
     velocity: k.readF32(velocity, s.n * hs),
-    transposed: k.readF32(transposed, s.m * fs),
+    panels,
     sum: k.readF32(sum, s.n * hs),
   };
 }
@@ -83,7 +85,7 @@ describe('wasm kernels equal their TS twins', () => {
         expect(Array.from(wasm.dense as Float32Array)).toEqual(Array.from(ref.dense as Float32Array));
         expect(Math.abs((wasm.loss as number) - (ref.loss as number))).toBeLessThanOrEqual(KERNEL.relative * 10 * Math.abs(ref.loss as number) + KERNEL.absolute);
         expectClose(wasm.gradWinTTwice as Float32Array, Array.from(wasm.gradWinT as Float32Array, (v) => 2 * v), 1e-7, 0, 'accumulated gradWinT');
-        for (const key of ['hidden', 'dPre', 'featureLoss', 'gradWout', 'gradBias', 'dHidden', 'gradWinT', 'woutAfterAdam', 'moment', 'velocity', 'transposed', 'sum']) {
+        for (const key of ['hidden', 'dPre', 'featureLoss', 'gradWout', 'gradBias', 'dHidden', 'gradWinT', 'woutAfterAdam', 'moment', 'velocity', 'panels', 'sum']) {
           // Gradients sum over the batch; their error scales with the batch and the size of the terms.
           const relative = KERNEL.relative * (key.startsWith('grad') || key === 'dHidden' ? 10 : 1);
           expectClose(wasm[key] as Float32Array, ref[key] as Float32Array, relative, KERNEL.absolute, key);
