@@ -1,5 +1,6 @@
 // `persian-rug converge`: at one (p, r), trained loss (paper's recipe, step-capped), rug loss and L* as n grows.
-import { ConfigError, parseTrainFlags, stepsPerEpoch as epochSteps, resolveTrainConfig } from '../train/config.js';
+import { ConfigError, parseNumberText, parseTrainFlags, stepsPerEpoch as epochSteps, resolveTrainConfig } from '../train/config.js';
+import { checkModelMemory } from '../train/trainer.js';
 import { expandGrid, gridId, isPowerOfTwo, parseAxis, type GridSpec } from '../sweep/grid.js';
 import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
@@ -52,10 +53,10 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
     const ns = parseAxis('n', String(extra.n ?? '256,512,1024,2048'), { min: 1, max: 65536, integer: true });
     const { seed = 0, ...train } = config;
     const allPowers = ns.every((n) => isPowerOfTwo(n) && n >= 2);
-    const rugSamples = extra['rug-samples'] === undefined ? 20000 : Number(extra['rug-samples']);
+    const rugSamples = extra['rug-samples'] === undefined ? 20000 : parseNumberText(String(extra['rug-samples'])) ?? NaN;
     if (!(Number.isInteger(rugSamples) && rugSamples >= 2 && rugSamples <= 1e8)) throw new ConfigError(`--rug-samples ${extra['rug-samples']} is not an integer in [2, 100000000]`);
     if (extra.workers !== undefined) {
-      workers = Number(extra.workers);
+      workers = parseNumberText(String(extra.workers)) ?? NaN;
       if (!(Number.isInteger(workers) && workers >= 0 && workers <= 256)) throw new ConfigError(`--workers ${extra.workers} is not an integer in [0, 256]`);
     }
     spec = {
@@ -68,7 +69,7 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
     let cap: number;
     let defaulted = false;
     if (extra.steps !== undefined) {
-      cap = Number(extra.steps);
+      cap = parseNumberText(String(extra.steps)) ?? NaN;
       if (!(Number.isInteger(cap) && cap >= 1 && cap <= 1e9)) throw new ConfigError(`--steps ${extra.steps} is not an integer in [1, 1000000000]`);
     } else {
       defaulted = true;
@@ -85,7 +86,7 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
     capped = epochs >= 1 ? { steps: epochs * perEpoch, epochs, defaulted } : { steps: cap, epochs: 0, defaulted };
     if (epochs >= 1) spec.train.epochs = epochs;
     else { delete spec.train.epochs; spec.train.steps = cap; }
-    for (const cell of expandGrid(spec)) if (cell.kind === 'trained') resolveTrainConfig(cellTrainConfig(cell, spec));
+    for (const cell of expandGrid(spec)) if (cell.kind === 'trained') checkModelMemory(resolveTrainConfig(cellTrainConfig(cell, spec)));
   } catch (error) {
     if (error instanceof ConfigError) { io.stderr(`persian-rug converge: ${error.message}`); return EXIT.usage; }
     throw error;

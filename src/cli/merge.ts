@@ -1,10 +1,11 @@
 // `persian-rug merge`: join sweep shard files into one, report duplicated cells and cells of the grid no file has.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigError } from '../train/config.js';
 import { checkGrid, type GridSpec } from '../sweep/grid.js';
 import { mergeRecords, type MergeInput } from '../sweep/merge.js';
 import { formatRecord } from '../sweep/record.js';
-import { fileExists, readResults } from '../sweep/resultsFile.js';
+import { loadResults } from '../sweep/resultsFile.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -31,10 +32,14 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i];
       if (!arg.startsWith('--')) { files.push(arg); continue; }
-      const name = arg.slice(2);
-      if (['strict', 'json', 'help'].includes(name)) { switches.add(name); continue; }
+      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+      if (['strict', 'json', 'help'].includes(name)) {
+        if (inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
+        switches.add(name);
+        continue;
+      }
       if (name !== 'out' && name !== 'grid') throw new ConfigError(`unknown flag --${name}; flags are --out, --grid, --strict, --json, --help`);
-      const value = argv[++i];
+      const value = inline ?? argv[++i];
       if (value === undefined || value.trim() === '') throw new ConfigError(`--${name} needs a file name`);
       if (values.has(name)) throw new ConfigError(`--${name} is given twice`);
       values.set(name, value);
@@ -43,7 +48,9 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     if (files.length === 0) throw new ConfigError('give at least one results file to merge');
     if (!values.has('out')) throw new ConfigError('--out FILE is required');
     if (files.includes(values.get('out')!)) throw new ConfigError(`--out ${values.get('out')} is also an input; write the merge to a new file`);
-    for (const f of files) if (!(await fileExists(f))) throw new ConfigError(`${f}: no such file`);
+    const out = values.get('out')!;
+    if (await stat(out).then((s) => s.isDirectory(), () => false)) throw new ConfigError(`--out ${out} is a directory; --out takes the merged file`);
+    if (!(await stat(dirname(out)).then((s) => s.isDirectory(), () => false))) throw new ConfigError(`--out ${out}: directory ${dirname(out)} does not exist`);
   } catch (error) {
     if (error instanceof ConfigError) { io.stderr(`persian-rug merge: ${error.message}`); return EXIT.usage; }
     throw error;
@@ -63,9 +70,15 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   }
   const inputs: MergeInput[] = [];
   for (const file of files) {
-    const parsed = await readResults(file);
-    if (parsed.partialLine !== '') io.stderr(`merge: ${file} ends in a partial line (${parsed.partialLine.length} characters); ignored`);
-    for (const bad of parsed.badLines.slice(0, 3)) io.stderr(`merge: ${file} line ${bad.line} is not a record (${bad.error}); ignored`);
+    let parsed;
+    try {
+      parsed = await loadResults(file);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr(`persian-rug merge: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (parsed.partialLine !== '') io.stderr(`merge: ${file} ends in a record cut off mid-write (${parsed.partialLine.length} characters); ignored`);
     inputs.push({ source: file, records: parsed.records });
   }
   const report = mergeRecords(inputs, grids);

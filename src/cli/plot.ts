@@ -1,10 +1,10 @@
 // `persian-rug plot`: the paper's figures (PAPER.md §6) from sweep results, as SVG and PNG files in a directory.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../train/config.js';
 import { parseAxis } from '../sweep/grid.js';
 import type { SweepRecord } from '../sweep/record.js';
-import { fileExists, readResults } from '../sweep/resultsFile.js';
+import { loadResults } from '../sweep/resultsFile.js';
 import { sweepFigures, type FigureOptions } from '../plot/figures.js';
 import { renderSvg } from '../plot/svg.js';
 import { renderPng } from '../plot/raster.js';
@@ -44,6 +44,7 @@ function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
     const arg = argv[i];
     if (!arg.startsWith('--')) { files.push(arg); continue; }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if ((name === 'help' || name === 'json') && inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
     if (name === 'help') return 'help';
     if (name === 'json') { json = true; continue; }
     if (!['out', 'at-p', 'at-r', 'format'].includes(name)) throw new ConfigError(`unknown flag --${name}; flags are --out, --at-p, --at-r, --format, --json, --help`);
@@ -62,13 +63,15 @@ function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
   return { files, out: values.get('out')!, options, formats: [...new Set(formats)] as ('svg' | 'png')[], json };
 }
 
-/** Reads records from files (partial last lines and non-record lines are reported and skipped). */
+/**
+ * Reads records from files: a record cut off mid-write at the end is reported and skipped; any other damage
+ * throws ConfigError naming the file (see loadResults).
+ */
 export async function loadRecords(files: readonly string[], io: CliIo, name: string): Promise<SweepRecord[]> {
   const records: SweepRecord[] = [];
   for (const file of files) {
-    const parsed = await readResults(file);
-    if (parsed.partialLine !== '') io.stderr(`${name}: ${file} ends in a partial line; ignored`);
-    if (parsed.badLines.length) io.stderr(`${name}: ${file} has ${parsed.badLines.length} line(s) that are not records (first: line ${parsed.badLines[0].line}); ignored`);
+    const parsed = await loadResults(file);
+    if (parsed.partialLine !== '') io.stderr(`${name}: ${file} ends in a record cut off mid-write; ignored`);
     records.push(...parsed.records);
   }
   return records;
@@ -98,12 +101,18 @@ export async function runPlot(argv: readonly string[], io: CliIo): Promise<numbe
   try {
     request = parsePlotFlags(argv);
     if (request === 'help') { io.stdout(PLOT_USAGE); return EXIT.ok; }
-    for (const f of request.files) if (!(await fileExists(f))) throw new ConfigError(`${f}: no such file`);
+    if (await stat(request.out).then((s) => !s.isDirectory(), () => false)) throw new ConfigError(`--out ${request.out} is a file; --out takes a directory (created if missing)`);
   } catch (error) {
     if (error instanceof ConfigError) { io.stderr(`persian-rug plot: ${error.message}`); return EXIT.usage; }
     throw error;
   }
-  const records = await loadRecords(request.files, io, 'plot');
+  let records: SweepRecord[];
+  try {
+    records = await loadRecords(request.files, io, 'plot');
+  } catch (error) {
+    if (error instanceof ConfigError) { io.stderr(`persian-rug plot: ${error.message}`); return EXIT.usage; }
+    throw error;
+  }
   if (records.length === 0) {
     io.stderr(`persian-rug plot: no records in ${request.files.join(', ')}`);
     return EXIT.usage;

@@ -1,7 +1,7 @@
 // `persian-rug reproduce`: the sweeps behind the paper's figures (small: a coarse preview; paper: the full grid), then plot.
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { ConfigError } from '../train/config.js';
+import { ConfigError, parseNumberText } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
 import { expandGrid, gridId, linspace, type GridSpec } from '../sweep/grid.js';
 import { formatDuration, planSeconds, trainStepSeconds } from '../sweep/cost.js';
@@ -81,6 +81,7 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
   try {
     for (let i = 0; i < argv.length; i++) {
       const [name, inline] = argv[i].startsWith('--') ? argv[i].slice(2).split(/=(.*)/s, 2) : [argv[i], undefined];
+      if (['help', 'yes', 'dry-run'].includes(name) && inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
       if (name === 'help') { io.stdout(REPRODUCE_USAGE); return EXIT.ok; }
       if (name === 'yes') { yes = true; continue; }
       if (name === 'dry-run') { dryRun = true; continue; }
@@ -92,7 +93,7 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
         scale = value;
       } else if (name === 'out') out = value;
       else {
-        workers = Number(value);
+        workers = parseNumberText(value) ?? NaN;
         if (!(Number.isInteger(workers) && workers >= 0 && workers <= 256)) throw new ConfigError(`--workers ${value} is not an integer in [0, 256]`);
       }
     }

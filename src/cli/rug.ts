@@ -10,6 +10,7 @@ import {
 import { encodePng } from '../plot/png.js';
 import { readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseNumberText } from '../train/config.js';
 
 export const RUG_USAGE = `usage: persian-rug rug --n N (--m M | --ratio R) --p P [flags]
 
@@ -62,13 +63,13 @@ const VALUE_FLAGS = ['n', 'm', 'ratio', 'p', 'seed', 'fit', 'epochs', 'row-sets'
 const SWITCHES = ['json', 'help'] as const;
 
 function parseInteger(flag: string, text: string, lo: number, hi: number, what = `an integer in [${lo}, ${hi}]`): number {
-  const v = text.trim() === '' ? NaN : Number(text);
+  const v = parseNumberText(text) ?? NaN;
   if (!(Number.isInteger(v) && v >= lo && v <= hi)) throw new UsageError(`--${flag} = ${text} is not ${what}`);
   return v;
 }
 
 function parseNumber(flag: string, text: string, ok: (v: number) => boolean, what: string): number {
-  const v = text.trim() === '' ? NaN : Number(text);
+  const v = parseNumberText(text) ?? NaN;
   if (!(Number.isFinite(v) && ok(v))) throw new UsageError(`--${flag} = ${text} is not ${what}`);
   return v;
 }
@@ -105,7 +106,7 @@ export function parseRugFlags(argv: readonly string[]): RugFlags {
   if (help) return { help } as RugFlags;
   for (const required of ['n', 'p']) if (!raw.has(required)) throw new UsageError(`--${required} is required (see --help)`);
   const nText = raw.get('n')!;
-  const n = Number(nText);
+  const n = parseNumberText(nText) ?? NaN;
   try {
     checkHadamardOrder(n);
   } catch {

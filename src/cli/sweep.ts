@@ -2,14 +2,15 @@
 import { dirname } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { TrainConfig } from '../api.js';
-import { ConfigError, DEFAULT_STEPS, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
+import { ConfigError, DEFAULT_STEPS, parseNumberText, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
+import { checkModelMemory } from '../train/trainer.js';
 import {
   expandGrid, gridId, parseAxis, parseKinds, parseShard, shardCells, type Cell, type GridSpec,
 } from '../sweep/grid.js';
 import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
 import { SweepProgress } from '../sweep/progress.js';
-import { fileExists, readResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
+import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
 import { EXIT, type CliIo } from './io.js';
 
 const SWEEP_FLAGS = {
@@ -52,7 +53,7 @@ ${trainHelp([]).split('\n').filter((l) => !/^\s+--(n|m|p|ratio|importance) /.tes
 
 function integerFlag(name: string, text: string | undefined, lo: number, hi: number, fallback: number): number {
   if (text === undefined) return fallback;
-  const v = text.trim() === '' ? NaN : Number(text);
+  const v = parseNumberText(text) ?? NaN;
   if (!(Number.isInteger(v) && v >= lo && v <= hi)) throw new ConfigError(`--${name} ${text} is not an integer in [${lo}, ${hi}]`);
   return v;
 }
@@ -112,12 +113,12 @@ export function parseSweepFlags(argv: readonly string[]): SweepPlan | 'help' {
   // the shared training flags are checked even when no cell trains (a bad value is an error, not silently unused)
   resolveTrainConfig({ ...train, nFeatures: n[0], nHidden: 1, featureProbability: spec.p[0], seed: firstSeed });
   const cells = expandGrid(spec);
-  // every distinct trained (n, m) must make a valid TrainConfig (lr and memory limits depend on n and m)
+  // every distinct trained (n, m) must make a valid TrainConfig that fits in memory (checked before anything runs)
   const checked = new Set<string>();
   for (const cell of cells) {
     if (cell.kind !== 'trained' || checked.has(`${cell.n}/${cell.m}`)) continue;
     checked.add(`${cell.n}/${cell.m}`);
-    resolveTrainConfig(cellTrainConfig(cell, spec));
+    checkModelMemory(resolveTrainConfig(cellTrainConfig(cell, spec)));
   }
   const shardText = get('shard');
   return {
@@ -154,19 +155,28 @@ export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', s
       io.stderr(`persian-rug ${name}: --out ${plan.out}: directory ${dir} does not exist`);
       return null;
     }
+    if (exists && (await stat(plan.out)).isDirectory()) {
+      io.stderr(`persian-rug ${name}: --out ${plan.out} is a directory; --out takes the results file`);
+      return null;
+    }
     if (exists && !plan.resume && (await stat(plan.out)).size > 0) {
       io.stderr(`persian-rug ${name}: --out ${plan.out} already exists; add --resume to continue it, or choose another file`);
       return null;
     }
   }
   if (exists && plan.resume) {
-    const parsed = await readResults(plan.out);
+    let parsed;
+    try {
+      parsed = await loadResults(plan.out);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr(`persian-rug ${name}: ${error.message}`);
+      return null;
+    }
     if (parsed.partialLine !== '') {
       io.stderr(`${name}: ${plan.out} ends in a partial line (${parsed.partialLine.length} characters, a run cut off mid-write); it is ${plan.dryRun ? 'ignored' : 'removed'} and its cell rerun`);
       if (!plan.dryRun) await truncatePartialLine(plan.out);
     }
-    for (const bad of parsed.badLines.slice(0, 5)) io.stderr(`${name}: ${plan.out} line ${bad.line} is not a record (${bad.error}); ignored`);
-    if (parsed.badLines.length > 5) io.stderr(`${name}: ... and ${parsed.badLines.length - 5} more lines that are not records`);
     const otherGrids = new Set(parsed.records.filter((r) => r.gridId !== id).map((r) => r.gridId));
     if (otherGrids.size) io.stderr(`${name}: note: ${plan.out} has records of ${otherGrids.size} other grid spec(s) (different flags); cells with equal keys are still skipped`);
     skippedKeys = new Set(parsed.records.map((r) => r.key));

@@ -3,6 +3,7 @@ import {
   constantLoss, highSparsityLoss, linearLoss, mmseLoss, optimalSymmetricLoss, paperCodeLinearLoss, zeroLoss,
 } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseNumberText } from '../train/config.js';
 
 export const THEORY_USAGE = `usage: persian-rug theory --p P (--r R | --n N --m M | --n N --r R) [--json | --csv]
 
@@ -49,10 +50,10 @@ function parseFlags(argv: readonly string[]): { values: Map<string, string>; swi
   return { values, switches };
 }
 
-/** Number from a flag value; NaN-safe. */
-function toNumber(flag: string, text: string): number {
-  const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${flag} ${text} is not a number`);
+/** Number from a flag value (decimal notation); `range` says what the flag allows. */
+function toNumber(flag: string, text: string, range: string): number {
+  const value = parseNumberText(text);
+  if (value === undefined || !Number.isFinite(value)) throw new UsageError(`--${flag} ${text} is not ${range}`);
   return value;
 }
 
@@ -62,15 +63,15 @@ function parseValues(flag: string, text: string): number[] {
   if (text.includes(':')) {
     const parts = text.split(':');
     if (parts.length !== 3) throw new UsageError(`--${flag} ${text} is not START:STOP:COUNT`);
-    const start = toNumber(flag, parts[0]);
-    const stop = toNumber(flag, parts[1]);
-    const count = toNumber(flag, parts[2]);
+    const start = toNumber(flag, parts[0], 'a number in (0, 1]');
+    const stop = toNumber(flag, parts[1], 'a number in (0, 1]');
+    const count = toNumber(flag, parts[2], 'an integer COUNT in [1, 10000]');
     if (!Number.isInteger(count) || count < 1 || count > 10000) {
       throw new UsageError(`--${flag} ${text}: COUNT = ${parts[2]} is outside [1, 10000] (integer)`);
     }
     values = count === 1 ? [start] : Array.from({ length: count }, (_, k) => start + ((stop - start) * k) / (count - 1));
   } else {
-    values = text.split(',').map((part) => toNumber(flag, part));
+    values = text.split(',').map((part) => toNumber(flag, part, 'a number in (0, 1]'));
   }
   for (const value of values) {
     if (!(value > 0 && value <= 1)) throw new UsageError(`--${flag} ${value} is outside (0, 1]`);
@@ -79,7 +80,7 @@ function parseValues(flag: string, text: string): number[] {
 }
 
 function parseInteger(flag: string, text: string, lo: number, hi: number): number {
-  const value = toNumber(flag, text);
+  const value = toNumber(flag, text, `an integer in [${lo}, ${hi === Number.MAX_SAFE_INTEGER ? 'inf' : hi}]`);
   if (!Number.isInteger(value) || value < lo || value > hi) {
     throw new UsageError(`--${flag} ${text} is outside [${lo}, ${hi === Number.MAX_SAFE_INTEGER ? 'inf' : hi}] (integer)`);
   }

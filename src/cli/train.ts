@@ -1,8 +1,9 @@
 // `persian-rug train`: flags from the TrainConfig schema, progress on stderr, summary or --json on stdout,
 // --out DIR (run record, weights), --checkpoint-every K and --resume DIR.
 import { join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
 import type { TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
-import { ConfigError, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
+import { ConfigError, parseNumberText, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
 import { writeRun } from '../io/runRecord.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
@@ -49,10 +50,13 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     const resumeDir = parsed.extra.resume as string | undefined;
     out = (parsed.extra.out as string | undefined) ?? resumeDir;
     if (out !== undefined && out.trim() === '') throw new ConfigError('--out needs a directory name');
+    if (out !== undefined && (await stat(out).then((s) => !s.isDirectory(), () => false))) {
+      throw new ConfigError(`--out ${out} is a file; --out takes a directory (created if missing)`);
+    }
     if (parsed.extra['checkpoint-every'] !== undefined) {
       const text = String(parsed.extra['checkpoint-every']);
-      checkpointEvery = Number(text);
-      if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) throw new ConfigError(`--checkpoint-every = "${text}" is not an integer in [1, 1e9]`);
+      checkpointEvery = parseNumberText(text) ?? NaN;
+      if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1 || checkpointEvery > 1e9) throw new ConfigError(`--checkpoint-every = "${text}" is not an integer in [1, 1000000000]`);
       if (out === undefined) throw new ConfigError('--checkpoint-every needs --out DIR (or --resume DIR) to write the checkpoint into');
     }
     if (resumeDir !== undefined) {
@@ -81,6 +85,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   let lastPlain = 0;
   const checkpointPath = out !== undefined ? join(out, CHECKPOINT_FILE) : undefined;
   let result: TrainResult;
+  /** Step of the newest checkpoint in checkpointPath (the resumed one until a new one is written). */
+  let lastCheckpointStep = resume?.step;
   try {
     result = await trainer.run({
       progressEverySteps: Math.min(50, checkpointEvery ?? 50),
@@ -94,23 +100,27 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       },
       checkpointEverySteps: checkpointEvery,
       onCheckpoint: checkpointEvery !== undefined && checkpointPath ? async (checkpoint) => {
-        const { mkdir } = await import('node:fs/promises');
         await mkdir(out!, { recursive: true });
         await writeCheckpoint(checkpointPath, checkpoint);
+        lastCheckpointStep = checkpoint.step;
       } : undefined,
     });
   } finally {
     if (io.stderrStatus) io.stderrStatus('');
   }
+  const diverged = result.stopReason === 'diverged';
   const weights = await trainer.weights();
-  if ((checkpointEvery !== undefined || resume) && checkpointPath && result.stopReason !== 'diverged') {
+  if ((checkpointEvery !== undefined || resume) && checkpointPath && !diverged) {
     await writeCheckpoint(checkpointPath, await trainer.checkpoint());
+    lastCheckpointStep = result.steps;
   }
   trainer.dispose();
-  if (out !== undefined) await writeRun(out, result, weights);
+  const lastGood = diverged && lastCheckpointStep !== undefined && checkpointPath ? { path: checkpointPath, step: lastCheckpointStep } : null;
+  // a diverged run's weights are not a model: run.json records the divergence and the last good checkpoint
+  if (out !== undefined) await writeRun(out, result, diverged ? undefined : weights, diverged ? { lastGoodCheckpoint: lastGood } : {});
   const v = Array.isArray(c.featureProbability) ? NaN : c.featureProbability / 3 - c.featureProbability ** 2 / 4;
-  if (result.stopReason === 'diverged') {
-    io.stderr(`persian-rug train: training diverged: ${result.divergence}${checkpointEvery !== undefined ? `; the last good checkpoint is ${checkpointPath}` : ''}`);
+  if (diverged) {
+    io.stderr(`persian-rug train: training diverged: ${result.divergence}; ${lastGood ? `the last good checkpoint is ${lastGood.path} (step ${lastGood.step})` : 'no checkpoint was written (use --checkpoint-every K --out DIR)'}${out !== undefined ? `; ${out}/run.json records the divergence, no weights were written` : ''}`);
   }
   if (parsed.extra.json) {
     const { lossHistory: _history, perFeatureLoss: _perFeature, ...summary } = result;
@@ -120,7 +130,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout(`  train loss (last ${Math.min(200, result.steps)} steps) ${result.trainLoss.toExponential(4)}`);
     io.stdout(`  eval loss (${result.evalSamples} held-out samples)   ${result.evalLoss.toExponential(4)}`);
     if (Number.isFinite(v)) io.stdout(`  best constant output p/3 - p^2/4       ${v.toExponential(4)}`);
-    if (out !== undefined) io.stdout(`  wrote ${out}/run.json and weights.safetensors${checkpointEvery !== undefined ? ' and checkpoint.safetensors' : ''}`);
+    if (out !== undefined) io.stdout(diverged ? `  wrote ${out}/run.json (stopReason diverged; no weights)` : `  wrote ${out}/run.json and weights.safetensors${checkpointEvery !== undefined ? ' and checkpoint.safetensors' : ''}`);
   }
-  return result.stopReason === 'diverged' ? EXIT.failure : EXIT.ok;
+  return diverged ? EXIT.failure : EXIT.ok;
 }

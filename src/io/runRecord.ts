@@ -1,5 +1,5 @@
 // Run directories: run.json (config, seed, result, loss history) and weights.safetensors, written atomically.
-import { mkdir, rename, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelWeights, TrainResult } from '../api.js';
 import { encodeSafetensors, decodeSafetensors } from './safetensors.js';
@@ -22,21 +22,42 @@ export function weightTensors(w: ModelWeights): Record<string, { shape: number[]
   };
 }
 
-export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights): Promise<void> {
+/**
+ * Writes DIR/run.json ({ format, ...result, ...extra }) and DIR/weights.safetensors. Without weights (a run that
+ * diverged: its weights are not a model) only run.json is written and a weights file left from before is removed,
+ * so the directory never pairs a run record with weights of another run.
+ */
+export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights | undefined, extra: Record<string, unknown> = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   const metadata = { format: 'persian-rug/1', config: JSON.stringify(result.config) };
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(weightTensors(weights), metadata));
-  await writeFileAtomic(join(dir, RUN_RECORD_FILE), JSON.stringify({ format: 'persian-rug/1', ...result }, null, 1) + '\n');
+  if (weights) await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(weightTensors(weights), metadata, { checksum: true }));
+  else await rm(join(dir, WEIGHTS_FILE), { force: true });
+  await writeFileAtomic(join(dir, RUN_RECORD_FILE), JSON.stringify({ format: 'persian-rug/1', ...result, ...extra }, null, 1) + '\n');
 }
 
-/** Reads weights written by writeRun (PyTorch names: encoder.weight [m, n], decoder.weight [n, m], decoder.bias [n]). */
+/**
+ * Reads weights written by writeRun (PyTorch names: encoder.weight [m, n], decoder.weight [n, m], decoder.bias [n]).
+ * Throws an error naming the file and what is wrong: unreadable, not safetensors, truncated, checksum mismatch,
+ * missing tensors, shapes that do not fit together, or a value that is not finite. Nothing is half-loaded.
+ */
 export async function readWeights(path: string): Promise<ModelWeights> {
-  const { tensors } = decodeSafetensors(new Uint8Array(await readFile(path)), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new Error(`${path}: cannot read the weights (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const { tensors } = decodeSafetensors(bytes, path);
   const enc = tensors['encoder.weight'], dec = tensors['decoder.weight'], bias = tensors['decoder.bias'];
   if (!enc || !dec || !bias) throw new Error(`${path}: needs tensors encoder.weight, decoder.weight and decoder.bias`);
   const [m, n] = enc.shape;
-  if (dec.shape[0] !== n || dec.shape[1] !== m || bias.shape[0] !== n) {
-    throw new Error(`${path}: shapes encoder [${enc.shape}], decoder [${dec.shape}], bias [${bias.shape}] do not fit together`);
+  if (enc.shape.length !== 2 || dec.shape.length !== 2 || bias.shape.length !== 1 || !(n >= 1 && m >= 1)
+    || dec.shape[0] !== n || dec.shape[1] !== m || bias.shape[0] !== n) {
+    throw new Error(`${path}: shapes encoder [${enc.shape}], decoder [${dec.shape}], bias [${bias.shape}] do not fit together (expected [m, n], [n, m], [n])`);
+  }
+  for (const [key, t] of [['encoder.weight', enc], ['decoder.weight', dec], ['decoder.bias', bias]] as const) {
+    const bad = t.data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new Error(`${path}: tensor ${key}[${bad}] = ${t.data[bad]} is not finite; not a usable model`);
   }
   return { nFeatures: n, nHidden: m, win: enc.data, wout: dec.data, bias: bias.data };
 }

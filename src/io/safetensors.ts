@@ -5,56 +5,121 @@ export interface Tensor {
   data: Float32Array;
 }
 
-/** Serializes named f32 tensors (little-endian) with string metadata. */
-export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: metadata };
+/**
+ * Metadata key of the CRC-32 (IEEE, hex) written with `checksum` and verified when present: over the header's JSON
+ * without this key (as JSON.stringify writes it) followed by the data section, so that a changed byte anywhere
+ * (a config digit, a loss, a weight) is detected.
+ */
+export const CHECKSUM_KEY = 'dataCrc32';
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[i] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (IEEE 802.3, as zlib) of the concatenated parts, as 8 hex digits. */
+export function crc32(...parts: Uint8Array[]): string {
+  let c = 0xffffffff;
+  for (const bytes of parts) for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Serializes named f32 tensors (little-endian) with string metadata. With `checksum`, the metadata also holds the
+ * CRC-32 of the data section (CHECKSUM_KEY), so that a flipped or zeroed byte anywhere in the data is detected.
+ */
+export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}, options: { checksum?: boolean } = {}): Uint8Array {
+  const entries: Record<string, unknown> = {};
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) throw new Error(`tensor ${name}: shape [${t.shape}] holds ${count} values, data has ${t.data.length}`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
+    entries[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
     offset += 4 * count;
   }
-  let json = JSON.stringify(header);
-  while ((8 + json.length) % 8 !== 0) json += ' ';
+  const data = new Uint8Array(offset);
+  const dataView = new DataView(data.buffer);
+  let at = 0;
+  for (const t of Object.values(tensors)) {
+    for (let i = 0; i < t.data.length; i++, at += 4) dataView.setFloat32(at, t.data[i], true);
+  }
+  const meta = options.checksum
+    ? { ...metadata, [CHECKSUM_KEY]: crc32(new TextEncoder().encode(JSON.stringify({ __metadata__: metadata, ...entries })), data) }
+    : metadata;
+  let json = JSON.stringify({ __metadata__: meta, ...entries });
+  const headerBytesUnpadded = new TextEncoder().encode(json);
+  json += ' '.repeat((8 - ((8 + headerBytesUnpadded.length) % 8)) % 8);
   const headerBytes = new TextEncoder().encode(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
-  let at = 8 + headerBytes.length;
-  for (const t of Object.values(tensors)) {
-    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true);
-  }
+  out.set(data, 8 + headerBytes.length);
   return out;
 }
 
-/** Parses a safetensors file of F32 tensors; throws a clear error on any inconsistency. */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Parses a safetensors file of F32 tensors; throws an error naming `name` and what is wrong on any inconsistency:
+ * short or truncated file, header that is not a JSON object, bad dtype, shape or offsets, holes, overlaps or
+ * trailing bytes in the data section, or a CRC-32 (when stored) that does not match the data.
+ */
 export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors data'): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   if (bytes.length < 8) throw new Error(`${name}: ${bytes.length} bytes is too short for a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength > bytes.length - 8) throw new Error(`${name}: header length ${headerLength} exceeds the file (${bytes.length} bytes); truncated or not safetensors`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
   } catch {
     throw new Error(`${name}: header is not valid JSON; corrupted or not safetensors`);
   }
+  if (!isObject(header)) throw new Error(`${name}: header is not a JSON object; corrupted or not safetensors`);
+  const metadata = header.__metadata__ ?? {};
+  if (!isObject(metadata) || !Object.values(metadata).every((v) => typeof v === 'string')) {
+    throw new Error(`${name}: __metadata__ is not an object of strings; corrupted`);
+  }
   const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
   const tensors: Record<string, Tensor> = {};
+  const spans: Array<[number, number, string]> = [];
   for (const [key, entry] of Object.entries(header)) {
     if (key === '__metadata__') continue;
-    const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (e.dtype !== 'F32') throw new Error(`${name}: tensor ${key} has dtype ${e.dtype}; only F32 is supported`);
-    const [begin, end] = e.data_offsets ?? [];
-    const count = Array.isArray(e.shape) ? e.shape.reduce((a, b) => a * b, 1) : NaN;
-    if (!Number.isInteger(begin) || !Number.isInteger(end) || end - begin !== 4 * count || dataStart + end > bytes.length) {
-      throw new Error(`${name}: tensor ${key} (shape [${e.shape}]) has data offsets [${begin}, ${end}] outside the ${bytes.length - dataStart} data bytes; truncated or corrupted`);
+    if (!isObject(entry)) throw new Error(`${name}: tensor ${key} has no dtype, shape and data_offsets; corrupted`);
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (e.dtype !== 'F32') throw new Error(`${name}: tensor ${key} has dtype ${JSON.stringify(e.dtype)}; only F32 is supported`);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new Error(`${name}: tensor ${key} has shape ${JSON.stringify(e.shape)}; it must be a list of integers >= 0`);
     }
+    const shape = e.shape as number[];
+    const [begin, end] = Array.isArray(e.data_offsets) ? e.data_offsets as unknown[] : [];
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || (begin as number) < 0 || (end as number) - (begin as number) !== 4 * count || (end as number) > dataLength) {
+      throw new Error(`${name}: tensor ${key} (shape [${shape}]) has data offsets [${begin}, ${end}] outside the ${dataLength} data bytes; truncated or corrupted`);
+    }
+    spans.push([begin as number, end as number, key]);
     const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
-    tensors[key] = { shape: e.shape, data };
+    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + (begin as number) + 4 * i, true);
+    tensors[key] = { shape, data };
   }
-  return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };
+  spans.sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [begin, end, key] of spans) {
+    if (begin !== covered) throw new Error(`${name}: tensor ${key} starts at data byte ${begin}, expected ${covered} (a hole or an overlap); corrupted`);
+    covered = end;
+  }
+  if (covered !== dataLength) throw new Error(`${name}: ${dataLength - covered} bytes after the last tensor; corrupted or not safetensors`);
+  const stored = (metadata as Record<string, string>)[CHECKSUM_KEY];
+  if (stored !== undefined) {
+    const { [CHECKSUM_KEY]: _stored, ...rest } = metadata as Record<string, string>;
+    const actual = crc32(new TextEncoder().encode(JSON.stringify({ ...header, __metadata__: rest })), bytes.subarray(dataStart));
+    if (stored !== actual) throw new Error(`${name}: the data do not match their checksum (CRC-32 ${actual}, stored ${stored}); the file is corrupted`);
+  }
+  return { tensors, metadata: metadata as Record<string, string> };
 }

@@ -1,6 +1,7 @@
 // The JSON Lines results file on disk: whole-line appends, reading with a tolerated partial last line, resume.
 import { appendFile, open, readFile, stat, truncate } from 'node:fs/promises';
-import { formatRecord, parseResults, type ParsedResults, type SweepRecord } from './record.js';
+import { formatRecord, parseResults, RECORD_FORMAT, type ParsedResults, type SweepRecord } from './record.js';
+import { ConfigError } from '../train/config.js';
 
 export async function fileExists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
@@ -9,6 +10,45 @@ export async function fileExists(path: string): Promise<boolean> {
 /** Reads and parses a results file (see parseResults). */
 export async function readResults(path: string): Promise<ParsedResults> {
   return parseResults(await readFile(path, 'utf8'));
+}
+
+/** How every line formatRecord writes begins; a cut-off last line is a prefix of a record, so it begins so too. */
+const RECORD_OPENER = `{"format":${JSON.stringify(RECORD_FORMAT)},`;
+
+/** True when `partial` (text after the last newline) can be a record cut off mid-write. */
+export function isCutOffRecord(partial: string): boolean {
+  return RECORD_OPENER.startsWith(partial) || partial.startsWith(RECORD_OPENER);
+}
+
+/**
+ * Reads a results file for merge, plot and sweep --resume. A cut-off last line (a run killed mid-write) is
+ * tolerated and returned in partialLine; anything else that is wrong throws ConfigError naming the file and what
+ * is wrong: unreadable (missing, a directory), not UTF-8 text, a complete line that is not a record, or a last
+ * line that is not the start of a record. Nothing is half-read: the caller gets every record or an error.
+ */
+export async function loadResults(path: string): Promise<ParsedResults> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read the results file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError(`${path}: not UTF-8 text; not a results file (JSON Lines written by persian-rug sweep)`);
+  }
+  const parsed = parseResults(text);
+  if (parsed.badLines.length) {
+    const first = parsed.badLines[0];
+    const more = parsed.badLines.length > 1 ? ` (and ${parsed.badLines.length - 1} more line(s))` : '';
+    throw new ConfigError(`${path}: line ${first.line} is not a ${RECORD_FORMAT} record (${first.error.slice(0, 120)})${more}; the file is corrupted: remove or repair the line`);
+  }
+  if (parsed.partialLine !== '' && !isCutOffRecord(parsed.partialLine)) {
+    throw new ConfigError(`${path}: the last line (${parsed.partialLine.length} characters, no newline) is not the start of a ${RECORD_FORMAT} record; not a results file, or corrupted`);
+  }
+  return parsed;
 }
 
 /**
