@@ -8,6 +8,7 @@
 //   padding); target, dPre f32[batch * featureStride]; featureLoss f64[featureStride] or 0.
 // Loss: returns sum over b, i of I_i (y - x)^2 (the host divides by batch * nFeatures).
 // Gradient: dPre = gradScale * I_i * (y - x) * act'(pre), gradScale = 2 / (batch * nFeatures).
+import { gatherRows } from "./gather";
 import { ACTIVATION_RELU, ACTIVATION_IDENTITY, ACTIVATION_LEAKY_RELU, activationValue, activationDerivative } from "./activation";
 
 // @ts-ignore: decorator
@@ -158,7 +159,8 @@ export function decoderBackwardScratchBytes(batch: i32, featureStride: i32): usi
  *   gradBias[i] = sum_b dPre[b, i];  gradWout[i, :] = sum_b dPre[b, i] hidden[b, :];
  *   dHidden[b, :] = sum_i dPre[b, i] wout[i, :]  (when computeHidden).
  * The nonzeros are listed by sample (CSR) and by feature (CSC) in scratch (decoderBackwardScratchBytes),
- * so both products accumulate 32 hidden units at a time in registers and write each output row once.
+ * so both products are gathers of rows (gather.ts): 32 hidden units accumulate in registers and each output row
+ * is written once.
  * Cost O(batch featureStride / 4 + nnz(dPre) hiddenStride / 2) vector ops; gradWout, gradBias overwritten.
  */
 export function decoderBackward(
@@ -203,30 +205,7 @@ export function decoderBackward(
   if (computeHidden) {
     for (let b = 0; b < batch; b++) {
       const e0 = load<i32>(rowStart + (<usize>b << 2)), e1 = load<i32>(rowStart + (<usize>(b + 1) << 2));
-      const out = dHiddenPtr + <usize>b * hRow;
-      let k: usize = 0;
-      for (; k + 128 <= hRow; k += 128) {
-        let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
-        for (let e = e0; e < e1; e++) {
-          const d = v128.load32_splat(rowValue + (<usize>e << 2));
-          const w = woutPtr + <usize>load<i32>(rowIndex + (<usize>e << 2)) * hRow + k;
-          a0 = f32x4.add(a0, f32x4.mul(d, v128.load(w))); a1 = f32x4.add(a1, f32x4.mul(d, v128.load(w, 16)));
-          a2 = f32x4.add(a2, f32x4.mul(d, v128.load(w, 32))); a3 = f32x4.add(a3, f32x4.mul(d, v128.load(w, 48)));
-          a4 = f32x4.add(a4, f32x4.mul(d, v128.load(w, 64))); a5 = f32x4.add(a5, f32x4.mul(d, v128.load(w, 80)));
-          a6 = f32x4.add(a6, f32x4.mul(d, v128.load(w, 96))); a7 = f32x4.add(a7, f32x4.mul(d, v128.load(w, 112)));
-        }
-        const o = out + k;
-        v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
-        v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
-      }
-      for (; k < hRow; k += 16) {
-        let a0 = zero;
-        for (let e = e0; e < e1; e++) {
-          const d = v128.load32_splat(rowValue + (<usize>e << 2));
-          a0 = f32x4.add(a0, f32x4.mul(d, v128.load(woutPtr + <usize>load<i32>(rowIndex + (<usize>e << 2)) * hRow + k)));
-        }
-        v128.store(out + k, a0);
-      }
+      gatherRows(dHiddenPtr + <usize>b * hRow, woutPtr, hRow, rowIndex, rowValue, e0, e1);
     }
   }
   // 3. CSC: counts -> starts (exclusive prefix sums), then scatter by sample order (so each column is sorted by b).
@@ -252,29 +231,6 @@ export function decoderBackward(
   for (let i = 0; i < nFeatures; i++) {
     const c0 = i == 0 ? 0 : load<i32>(counts + (<usize>(i - 1) << 2));
     const c1 = load<i32>(counts + (<usize>i << 2));
-    const out = gradWoutPtr + <usize>i * hRow;
-    let k: usize = 0;
-    for (; k + 128 <= hRow; k += 128) {
-      let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
-      for (let e = c0; e < c1; e++) {
-        const d = v128.load32_splat(colValue + (<usize>e << 2));
-        const h = hiddenPtr + <usize>load<i32>(colSample + (<usize>e << 2)) * hRow + k;
-        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(h))); a1 = f32x4.add(a1, f32x4.mul(d, v128.load(h, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(d, v128.load(h, 32))); a3 = f32x4.add(a3, f32x4.mul(d, v128.load(h, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(d, v128.load(h, 64))); a5 = f32x4.add(a5, f32x4.mul(d, v128.load(h, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(d, v128.load(h, 96))); a7 = f32x4.add(a7, f32x4.mul(d, v128.load(h, 112)));
-      }
-      const o = out + k;
-      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
-      v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
-    }
-    for (; k < hRow; k += 16) {
-      let a0 = zero;
-      for (let e = c0; e < c1; e++) {
-        const d = v128.load32_splat(colValue + (<usize>e << 2));
-        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(hiddenPtr + <usize>load<i32>(colSample + (<usize>e << 2)) * hRow + k)));
-      }
-      v128.store(out + k, a0);
-    }
+    gatherRows(gradWoutPtr + <usize>i * hRow, hiddenPtr, hRow, colSample, colValue, c0, c1);
   }
 }

@@ -3,6 +3,7 @@
 // Layout: winT f32[nFeatures * hiddenStride] holds W_in transposed (row j = column j of W_in);
 // hidden / dHidden f32[batch * hiddenStride]; hiddenStride a multiple of 4, padding columns are 0
 // and stay 0. CSR batch as written by sampleBatch. Cost O(nnz * hiddenStride), not O(batch n m).
+import { gatherRows } from "./gather";
 
 /** hidden[b, :] = sum over active (j, x) of sample b of x * winT[j, :]; 8 vectors accumulate in registers. */
 export function encoderForward(
@@ -10,34 +11,11 @@ export function encoderForward(
   winTPtr: usize, hiddenPtr: usize,
 ): void {
   const rowBytes = <usize>hiddenStride << 2;
-  const zero = f32x4.splat(0);
   for (let b = 0; b < batch; b++) {
     const h = hiddenPtr + <usize>b * rowBytes;
     const e0 = load<i32>(offsetsPtr + (<usize>b << 2));
     const e1 = load<i32>(offsetsPtr + (<usize>(b + 1) << 2));
-    let k: usize = 0;
-    for (; k + 128 <= rowBytes; k += 128) {
-      let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
-      for (let e = e0; e < e1; e++) {
-        const x = v128.load32_splat(valuesPtr + (<usize>e << 2));
-        const w = winTPtr + <usize>load<i32>(indicesPtr + (<usize>e << 2)) * rowBytes + k;
-        a0 = f32x4.add(a0, f32x4.mul(x, v128.load(w))); a1 = f32x4.add(a1, f32x4.mul(x, v128.load(w, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(x, v128.load(w, 32))); a3 = f32x4.add(a3, f32x4.mul(x, v128.load(w, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(x, v128.load(w, 64))); a5 = f32x4.add(a5, f32x4.mul(x, v128.load(w, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(x, v128.load(w, 96))); a7 = f32x4.add(a7, f32x4.mul(x, v128.load(w, 112)));
-      }
-      const o = h + k;
-      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
-      v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
-    }
-    for (; k < rowBytes; k += 16) {
-      let a0 = zero;
-      for (let e = e0; e < e1; e++) {
-        const x = v128.load32_splat(valuesPtr + (<usize>e << 2));
-        a0 = f32x4.add(a0, f32x4.mul(x, v128.load(winTPtr + <usize>load<i32>(indicesPtr + (<usize>e << 2)) * rowBytes + k)));
-      }
-      v128.store(h + k, a0);
-    }
+    gatherRows(h, winTPtr, rowBytes, indicesPtr, valuesPtr, e0, e1);
   }
 }
 

@@ -1,0 +1,36 @@
+// The sparse product every sparse kernel shares: a weighted sum of selected rows of a row-major matrix.
+
+/**
+ * out[0 .. rowBytes) = sum over e in [e0, e1) of values[e] * matrix[indices[e] * rowBytes ..] (f32, rowBytes a
+ * multiple of 16). 32 columns at a time accumulate in 8 registers, so out is written once and never read.
+ * indices i32[], values f32[].
+ */
+// @ts-ignore: decorator
+@inline export function gatherRows(
+  out: usize, matrixPtr: usize, rowBytes: usize, indicesPtr: usize, valuesPtr: usize, e0: i32, e1: i32,
+): void {
+  const zero = f32x4.splat(0);
+  let k: usize = 0;
+  for (; k + 128 <= rowBytes; k += 128) {
+    let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+    for (let e = e0; e < e1; e++) {
+      const x = v128.load32_splat(valuesPtr + (<usize>e << 2));
+      const w = matrixPtr + <usize>load<i32>(indicesPtr + (<usize>e << 2)) * rowBytes + k;
+      a0 = f32x4.add(a0, f32x4.mul(x, v128.load(w))); a1 = f32x4.add(a1, f32x4.mul(x, v128.load(w, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(x, v128.load(w, 32))); a3 = f32x4.add(a3, f32x4.mul(x, v128.load(w, 48)));
+      a4 = f32x4.add(a4, f32x4.mul(x, v128.load(w, 64))); a5 = f32x4.add(a5, f32x4.mul(x, v128.load(w, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(x, v128.load(w, 96))); a7 = f32x4.add(a7, f32x4.mul(x, v128.load(w, 112)));
+    }
+    const o = out + k;
+    v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+    v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+  }
+  for (; k < rowBytes; k += 16) {
+    let a0 = zero;
+    for (let e = e0; e < e1; e++) {
+      const x = v128.load32_splat(valuesPtr + (<usize>e << 2));
+      a0 = f32x4.add(a0, f32x4.mul(x, v128.load(matrixPtr + <usize>load<i32>(indicesPtr + (<usize>e << 2)) * rowBytes + k)));
+    }
+    v128.store(out + k, a0);
+  }
+}
