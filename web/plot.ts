@@ -74,7 +74,9 @@ export function drawMatrix(canvas: HTMLCanvasElement, block: Float64Array, size:
     const [r, g, b] = divergingColor(scale > 0 ? block[i] / scale : 0);
     image.data[4 * i] = r; image.data[4 * i + 1] = g; image.data[4 * i + 2] = b; image.data[4 * i + 3] = 255;
   }
-  const cells = new OffscreenCanvas(size, size);
+  const cells = document.createElement('canvas');
+  cells.width = size;
+  cells.height = size;
   cells.getContext('2d')!.putImageData(image, 0, 0);
   const g = canvas.getContext('2d')!;
   g.imageSmoothingEnabled = false;

@@ -85,15 +85,19 @@ try {
   const image = decodePng(await page.locator('#weights').screenshot());
   let red = 0, blue = 0;
   const colours = new Set();
+  // Every eighth of the image, left to right, must hold coloured cells (a partly drawn canvas once passed the counts).
+  const filledEighths = new Set();
   for (let i = 0; i < image.width * image.height; i++) {
     const [r, g, b] = image.rgba.subarray(4 * i, 4 * i + 3);
     if (r > b + 40) red++;
     if (b > r + 40) blue++;
+    if (Math.abs(r - b) > 40) filledEighths.add(Math.floor((8 * (i % image.width)) / image.width));
     colours.add((r << 16) | (g << 8) | b);
   }
   const area = image.width * image.height;
-  check('the screenshot shows the W image (both signs, many shades)', red > 0.02 * area && blue > 0.02 * area && colours.size > 50,
-    `${(100 * red / area).toFixed(1)}% red, ${(100 * blue / area).toFixed(1)}% blue, ${colours.size} colours`);
+  check('the screenshot shows the W image (both signs, many shades, across its whole width)',
+    red > 0.02 * area && blue > 0.02 * area && colours.size > 50 && filledEighths.size === 8,
+    `${(100 * red / area).toFixed(1)}% red, ${(100 * blue / area).toFixed(1)}% blue, ${colours.size} colours, ${filledEighths.size}/8 eighths coloured`);
   check('no errors in the page console', errors.length === 0, errors.join(' | '));
 } catch (error) {
   check('browser test harness', false, String(error?.stack ?? error));
