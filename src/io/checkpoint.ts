@@ -1,10 +1,9 @@
 // Checkpoint files: one safetensors file with weights and Adam state (PyTorch names) and, in its metadata,
 // the config, the step and the loss history (JSON keeps every f64 exactly). Written atomically.
-import { readFile } from 'node:fs/promises';
 import type { ResolvedTrainConfig, TrainCheckpoint } from '../api.js';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
 import { resolveTrainConfig } from '../train/config.js';
-import { writeFileAtomic } from './runRecord.js';
+import { readNamedFile, writeFileAtomic } from './runRecord.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 const FORMAT = 'persian-rug-checkpoint/1';
@@ -74,11 +73,5 @@ export async function writeCheckpoint(path: string, c: TrainCheckpoint): Promise
 }
 
 export async function readCheckpoint(path: string): Promise<TrainCheckpoint> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new Error(`${path}: cannot read the checkpoint (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  return decodeCheckpoint(bytes, path);
+  return decodeCheckpoint(await readNamedFile(path, 'the checkpoint'), path);
 }

@@ -35,18 +35,22 @@ export async function writeRun(dir: string, result: TrainResult, weights: ModelW
   await writeFileAtomic(join(dir, RUN_RECORD_FILE), JSON.stringify({ format: 'persian-rug/1', ...result, ...extra }, null, 1) + '\n');
 }
 
+/** The bytes of `path`, or an error "PATH: cannot read WHAT (ENOENT)" (made by makeError) naming why not. */
+export async function readNamedFile(path: string, what: string, makeError: (message: string) => Error = (m) => new Error(m)): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw makeError(`${path}: cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 /**
  * Reads weights written by writeRun (PyTorch names: encoder.weight [m, n], decoder.weight [n, m], decoder.bias [n]).
  * Throws an error naming the file and what is wrong: unreadable, not safetensors, truncated, checksum mismatch,
  * missing tensors, shapes that do not fit together, or a value that is not finite. Nothing is half-loaded.
  */
 export async function readWeights(path: string): Promise<ModelWeights> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new Error(`${path}: cannot read the weights (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  const bytes = await readNamedFile(path, 'the weights');
   const { tensors } = decodeSafetensors(bytes, path);
   const enc = tensors['encoder.weight'], dec = tensors['decoder.weight'], bias = tensors['decoder.bias'];
   if (!enc || !dec || !bias) throw new Error(`${path}: needs tensors encoder.weight, decoder.weight and decoder.bias`);

@@ -2,6 +2,7 @@
 import { appendFile, open, readFile, stat, truncate } from 'node:fs/promises';
 import { formatRecord, parseResults, RECORD_FORMAT, type ParsedResults, type SweepRecord } from './record.js';
 import { ConfigError } from '../train/config.js';
+import { readNamedFile } from '../io/runRecord.js';
 
 export async function fileExists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
@@ -27,12 +28,7 @@ export function isCutOffRecord(partial: string): boolean {
  * line that is not the start of a record. Nothing is half-read: the caller gets every record or an error.
  */
 export async function loadResults(path: string): Promise<ParsedResults> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read the results file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  const bytes = await readNamedFile(path, 'the results file', (message) => new ConfigError(message));
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
