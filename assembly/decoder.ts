@@ -11,6 +11,18 @@
 import { gatherRows } from "./gather";
 import { ACTIVATION_RELU, ACTIVATION_IDENTITY, ACTIVATION_LEAKY_RELU, activationValue, activationDerivative } from "./activation";
 
+/** COMPACT + 16 mask: byte swizzle that moves the 32-bit lanes set in `mask` (4 bits) to the front, in order. */
+const COMPACT: usize = memory.data<u8>([
+  0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,   0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,
+  4, 5, 6, 7, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,   0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 0, 1, 2, 3,
+  8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,   0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3,
+  4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3,   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3,
+  12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,   0, 1, 2, 3, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3,
+  4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3,   0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3,
+  8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3,   0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3,
+  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3,   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+], 16);
+
 // @ts-ignore: decorator
 @inline function lane(v: v128, l: i32): f32 {
   return l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
@@ -159,7 +171,7 @@ export function decoderBackwardScratchBytes(batch: i32, featureStride: i32): usi
  *   gradBias[i] = sum_b dPre[b, i];  gradWout[i, :] = sum_b dPre[b, i] hidden[b, :];
  *   dHidden[b, :] = sum_i dPre[b, i] wout[i, :]  (when computeHidden).
  * The nonzeros are listed by sample (CSR) and by feature (CSC) in scratch (decoderBackwardScratchBytes),
- * so both products are gathers of rows (gather.ts): 32 hidden units accumulate in registers and each output row
+ * so both products are gathers of rows (gather.ts): 16 hidden units accumulate in registers and each output row
  * is written once.
  * Cost O(batch featureStride / 4 + nnz(dPre) hiddenStride / 2) vector ops; gradWout, gradBias overwritten.
  */
@@ -179,25 +191,27 @@ export function decoderBackward(
   memory.fill(counts, 0, (<usize>featureStride + 1) << 2);
   memory.fill(gradBiasPtr, 0, dRow);
   const zero = f32x4.splat(0);
-  // 1. CSR of dPre, per-feature counts, bias gradient.
+  // 1. CSR of dPre, per-feature counts, bias gradient; branch-free: each block of 4 features is compacted
+  //    with a swizzle chosen by its nonzero mask (COMPACT) and stored whole; the write position advances by
+  //    the popcount, so lanes past it are overwritten by the next block. The position never passes the
+  //    block's own position in dPre, so the whole-vector stores stay inside the lists.
   let nnz = 0;
+  const lanes = i32x4(0, 1, 2, 3);
   for (let b = 0; b < batch; b++) {
     store<i32>(rowStart + (<usize>b << 2), nnz);
     const row = dPrePtr + <usize>b * dRow;
     for (let i = 0; i < featureStride; i += 4) {
-      let bits = i32x4.bitmask(f32x4.ne(v128.load(row + (<usize>i << 2)), zero));
-      while (bits != 0) {
-        const feature = i + ctz(bits);
-        bits &= bits - 1;
-        const d = load<f32>(row + (<usize>feature << 2));
-        store<i32>(rowIndex + (<usize>nnz << 2), feature);
-        store<f32>(rowValue + (<usize>nnz << 2), d);
-        nnz++;
-        const c = counts + (<usize>(feature + 1) << 2);
-        store<i32>(c, load<i32>(c) + 1);
-        const gb = gradBiasPtr + (<usize>feature << 2);
-        store<f32>(gb, load<f32>(gb) + d);
-      }
+      const d = v128.load(row + (<usize>i << 2));
+      const nonzero = f32x4.ne(d, zero);
+      const bits = i32x4.bitmask(nonzero);
+      const order = v128.load(COMPACT + (<usize>bits << 4));
+      store<v128>(rowIndex + (<usize>nnz << 2), i8x16.swizzle(i32x4.add(lanes, i32x4.splat(i)), order));
+      store<v128>(rowValue + (<usize>nnz << 2), i8x16.swizzle(d, order));
+      nnz += <i32>popcnt(bits);
+      const c = counts + (<usize>(i + 1) << 2);
+      v128.store(c, i32x4.sub(v128.load(c), nonzero));
+      const gb = gradBiasPtr + (<usize>i << 2);
+      v128.store(gb, f32x4.add(v128.load(gb), v128.and(d, nonzero)));
     }
   }
   store<i32>(rowStart + (<usize>batch << 2), nnz);

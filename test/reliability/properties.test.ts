@@ -124,14 +124,16 @@ describe('every kernel equals its twin on random shapes and values', () => {
     }), RUNS);
   });
 
-  test('decoderBackward (sparse dPre, with and without dHidden): gradients within 10 KERNEL.relative of the sum of |terms|', () => {
-    fc.assert(fc.property(shape, fc.nat(), fc.boolean(), (s, seed, computeHidden) => {
+  test('decoderBackward (dPre half, fully or not at all nonzero; with and without dHidden): gradients within 10 KERNEL.relative of the sum of |terms|', () => {
+    fc.assert(fc.property(shape, fc.nat(), fc.boolean(), fc.constantFrom('half', 'all', 'none'), (s, seed, computeHidden, density) => {
       const run = <B>(k: KernelSet<B>, absolute: boolean) => {
         const a = (v: Float32Array) => (absolute ? abs(v) : v);
         const hidden = put(k, 'f32', a(padded(s.batch, s.m, s.hs, seed + 8)));
         const wout = put(k, 'f32', a(padded(s.n, s.m, s.hs, seed + 9)));
-        // about half of dPre is exactly 0 (inactive ReLU outputs), as in training
-        const dPre = put(k, 'f32', a(padded(s.batch, s.n, s.fs, seed + 10)).map((v, i) => ((i * 2654435761 + seed) >>> 0) % 2 ? v : 0));
+        // 'half': about half of dPre is exactly 0 (inactive ReLU outputs), as in training; 'all': every real
+        // output is nonzero (the CSR/CSC lists are full, which exercises the scratch's slack)
+        const keep = (i: number) => (density === 'all' ? true : density === 'none' ? false : ((i * 2654435761 + seed) >>> 0) % 2 === 1);
+        const dPre = put(k, 'f32', a(padded(s.batch, s.n, s.fs, seed + 10)).map((v, i) => (keep(i) ? (v === 0 && i % s.fs < s.n ? 0.25 : v) : 0)));
         const gradWout = put(k, 'f32', padded(s.n, s.hs, s.hs, 1)), gradBias = put(k, 'f32', padded(1, s.fs, s.fs, 2));
         const dHidden = put(k, 'f32', padded(s.batch, s.hs, s.hs, 3));
         k.decoderBackward(s.batch, s.n, s.hs, s.fs, hidden, wout, dPre, gradWout, gradBias, dHidden, computeHidden, k.allocate('i32', decoderBackwardScratchWords(s.batch, s.fs)));
