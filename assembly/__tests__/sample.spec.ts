@@ -6,9 +6,11 @@ function ptr<T>(a: T): usize {
   return a.dataStart;
 }
 
+// Uniform p: the gap table T_k = floor((1 - p)^k 2^32), then every candidate is kept without a thinning draw.
 function thresholdsFor(p: f64, n: i32): Uint32Array {
-  const t = new Uint32Array((n + 3) & ~3);
-  for (let j = 0; j < n; j++) t[j] = <u32>(Math.ceil(p * 4294967296.0) - 1);
+  const t = new Uint32Array(16 + ((n + 3) & ~3));
+  for (let k = 1; k <= 16; k++) t[k - 1] = <u32>Math.min(4294967295.0, Math.floor(Math.pow(1 - p, <f64>k) * 4294967296.0));
+  for (let j = 0; j < n; j++) t[16 + j] = 0xffffffff;
   return t;
 }
 

@@ -53,8 +53,9 @@ class WasmRugEngine implements RugEngine {
     const n = nFeatures;
     this.stride = Math.max(4, n);
     const capacity = batchCapacity * this.stride;
-    this.thresholds = k.allocate('u32', this.stride);
-    k.write(this.thresholds, 'u32', sampleThresholds(new Array<number>(n).fill(p), n));
+    const thresholds = sampleThresholds(new Array<number>(n).fill(p), n);
+    this.thresholds = k.allocate('u32', thresholds.length);
+    k.write(this.thresholds, 'u32', thresholds);
     this.dense = k.allocate('f32', capacity);
     this.offsets = k.allocate('i32', batchCapacity + 1);
     this.indices = k.allocate('i32', batchCapacity * n);

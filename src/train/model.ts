@@ -16,7 +16,7 @@ import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig }
 import { decoderBackwardScratchWords, decoderPanelWidth, type KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
 import { initialWeights } from './init.js';
-import { sampleThresholds } from '../reference/sample.js';
+import { SAMPLE_GAP_TABLE, sampleThresholds } from '../reference/sample.js';
 import { streamKey } from '../reference/random.js';
 import { ACTIVATION_CODE } from '../reference/activation.js';
 
@@ -49,7 +49,7 @@ export function modelBytes(config: ResolvedTrainConfig): number {
   const matrices = config.tied ? 1 : 2;
   const parameterFloats = 3 * (matrices * n * hs + fs) + hs * fs;
   const shardFloats = matrices * n * hs + fs + s * fs * 2 + (s + 1) + 2 * s * n + 2 * s * hs + decoderBackwardScratchWords(s, fs);
-  const otherFloats = 2 * fs + Math.ceil(n / 4) * 4 + 2 * fs;
+  const otherFloats = 2 * fs + SAMPLE_GAP_TABLE + Math.ceil(n / 4) * 4 + 2 * fs;
   return 4 * (parameterFloats + GRADIENT_SHARDS * shardFloats + otherFloats) + 16 * 48 + 65536;
 }
 
@@ -132,8 +132,9 @@ export class Model<B> {
     this.woutPanels = k.allocate('f32', hs * fs); this.bias = k.allocate('f32', fs);
     this.momentBias = k.allocate('f32', fs); this.velocityBias = k.allocate('f32', fs);
     this.featureLoss = k.allocate('f64', fs);
-    const thresholds = k.allocate('u32', Math.ceil(n / 4) * 4);
-    k.write(thresholds, 'u32', sampleThresholds(featureProbabilities(config), n));
+    const thresholdValues = sampleThresholds(featureProbabilities(config), n);
+    const thresholds = k.allocate('u32', thresholdValues.length);
+    k.write(thresholds, 'u32', thresholdValues);
     const importance = k.allocate('f32', fs);
     const importanceValues = new Float32Array(fs);
     importanceValues.set(importanceWeights(config));
