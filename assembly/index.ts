@@ -8,5 +8,4 @@ export { adamUpdate } from "./adam";
 export { packDecoderPanels } from "./layout";
 export { walshHadamardTransform, walshHadamardTransformBatch, rugDirectMaxActive, rugProject, rugLoss } from "./hadamard";
 export { peakProbe } from "./probe";
-export { addInto } from "./vector";
 export { weightRows } from "./statistics";

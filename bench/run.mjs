@@ -57,7 +57,7 @@ function gemmBench() {
       const put = (v) => { const b = kk.allocate('f32', v.length); kk.write(b, 'f32', v); return b; };
       const h = put(data.hidden), rows = put(data.woutT), b = put(data.bias), x = put(data.target), imp = put(data.importance), d = kk.allocate('f32', B * fs);
       const w = kk.allocate('f32', hs * fs);
-      kk.packDecoderPanels(rows, n, m, hs, w, fs, panelWidth);
+      kk.packDecoderPanels(rows, n, m, hs, w, fs, panelWidth, 0, fs);
       return { call: () => kk.decoderForward(B, m, hs, fs, panelWidth, h, w, b, x, imp, 1, 0, 1, d, null), out: () => kk.readF32(d, B * fs) };
     };
     const wasm = run(k), ref = run(new ReferenceKernels());

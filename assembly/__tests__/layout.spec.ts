@@ -14,7 +14,7 @@ describe("packDecoderPanels", () => {
     for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * hs + k] = <f32>(<i32>100 * i + k + 1);
     const panels = new Float32Array(hs * fs);
     panels.fill(7);
-    packDecoderPanels(ptr(wout), n, m, hs, ptr(panels), fs, 8);
+    packDecoderPanels(ptr(wout), n, m, hs, ptr(panels), fs, 8, 0, fs);
     for (let i = 0; i < fs; i++) {
       for (let k = 0; k < hs; k++) {
         const c0 = (i / 8) * 8;

@@ -5,7 +5,6 @@ import { encoderForward, encoderBackward } from './encoder.js';
 import { decoderForward, decoderBackward } from './decoder.js';
 import { adamUpdate } from './adam.js';
 import { packDecoderPanels } from './layout.js';
-import { addInto } from './vector.js';
 
 export type ReferenceBuffer = Float32Array | Float64Array | Int32Array | Uint32Array;
 
@@ -71,18 +70,17 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
   }
 
   adamUpdate(
-    param: ReferenceBuffer, grad: ReferenceBuffer, moment: ReferenceBuffer, velocity: ReferenceBuffer, count: number,
+    param: ReferenceBuffer, grad: ReferenceBuffer, gradOther: ReferenceBuffer, moment: ReferenceBuffer, velocity: ReferenceBuffer, first: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void {
-    adamUpdate(f32(param), f32(grad), f32(moment), f32(velocity), count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
+    adamUpdate(f32(param), f32(grad), f32(gradOther), f32(moment), f32(velocity), first, count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
   }
 
-  packDecoderPanels(wout: ReferenceBuffer, nFeatures: number, nHidden: number, hiddenStride: number, panels: ReferenceBuffer, featureStride: number, panelWidth: number): void {
-    packDecoderPanels(f32(wout), nFeatures, nHidden, hiddenStride, f32(panels), featureStride, panelWidth);
-  }
-
-  addInto(dst: ReferenceBuffer, src: ReferenceBuffer, count: number): void {
-    addInto(f32(dst), f32(src), count);
+  packDecoderPanels(
+    wout: ReferenceBuffer, nFeatures: number, nHidden: number, hiddenStride: number, panels: ReferenceBuffer, featureStride: number, panelWidth: number,
+    firstFeature: number, endFeature: number,
+  ): void {
+    packDecoderPanels(f32(wout), nFeatures, nHidden, hiddenStride, f32(panels), featureStride, panelWidth, firstFeature, endFeature);
   }
 
   dispose(): void {}

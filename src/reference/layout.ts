@@ -7,10 +7,12 @@ export function panelOffset(k: number, i: number, hiddenStride: number, featureS
   return hiddenStride * c0 + k * width + (i - c0);
 }
 
+/** Columns i in [firstFeature, endFeature) only. */
 export function packDecoderPanels(
   wout: Float32Array, nFeatures: number, nHidden: number, hiddenStride: number, panels: Float32Array, featureStride: number, panelWidth: number,
+  firstFeature: number, endFeature: number,
 ): void {
-  for (let i = 0; i < featureStride; i++) {
+  for (let i = firstFeature; i < endFeature; i++) {
     for (let k = 0; k < hiddenStride; k++) {
       panels[panelOffset(k, i, hiddenStride, featureStride, panelWidth)] = i < nFeatures && k < nHidden ? wout[i * hiddenStride + k] : 0;
     }

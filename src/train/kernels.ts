@@ -37,11 +37,15 @@ export interface KernelSet<B> {
     batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: B, wout: B, dPre: B,
     gradWout: B, gradBias: B, dHidden: B, computeHidden: boolean, scratch: B,
   ): void;
+  /** Adam on elements [first, first + count) with the gradient grad + gradOther (the two shards). */
   adamUpdate(
-    param: B, grad: B, moment: B, velocity: B, count: number,
+    param: B, grad: B, gradOther: B, moment: B, velocity: B, first: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void;
-  packDecoderPanels(wout: B, nFeatures: number, nHidden: number, hiddenStride: number, panels: B, featureStride: number, panelWidth: number): void;
-  addInto(dst: B, src: B, count: number): void;
+  /** Columns (features) [firstFeature, endFeature) of W_out into the forward GEMM's panels. */
+  packDecoderPanels(
+    wout: B, nFeatures: number, nHidden: number, hiddenStride: number, panels: B, featureStride: number, panelWidth: number,
+    firstFeature: number, endFeature: number,
+  ): void;
   dispose(): void;
 }

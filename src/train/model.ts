@@ -9,9 +9,10 @@
 //
 // Gradient shards: the batch is split into GRADIENT_SHARDS contiguous slices; each slice has its own
 // batch buffers (dense x [S x fs], CSR offsets [S + 1] / indices, values [S n], hidden, dHidden [S x hs],
-// dPre [S x fs]) and gradients, and the gradients are summed shard 0 + shard 1 before Adam. The
-// arithmetic is therefore the same whether the shards run one after the other or on two threads, so a
-// two-core run is bit-identical to a one-core run with the same seed.
+// dPre [S x fs]) and gradients; Adam sums shard 0 + shard 1 as it reads them (adamUpdate). The update is
+// split by features too: share t updates features [first, end) of every parameter and packs those columns
+// of woutPanels (UpdateShare). Elementwise, so the arithmetic is the same whether the shards and shares run
+// one after the other or on two threads: a two-core run is bit-identical to a one-core run with the same seed.
 import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
 import { decoderBackwardScratchWords, decoderPanelWidth, type KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
@@ -65,6 +66,21 @@ export interface ShardBuffers<B> {
   backwardScratch: B;
 }
 
+/**
+ * One thread's share of the parameter update: Adam on features [firstFeature, endFeature) (rows of wout and
+ * winT below nFeatures, bias entries) with the gradients of both shards, then those columns of woutPanels.
+ */
+export interface UpdateShare<B> {
+  firstFeature: number; endFeature: number;
+  lr: number; beta1: number; beta2: number; eps: number;
+  /** Which parameters train: W_out always; W_in unless frozen or tied (then it is W_out); b unless --no-bias. */
+  trainWin: boolean; trainBias: boolean;
+  wout: B; winT: B; bias: B; woutPanels: B; panelWidth: number;
+  momentWout: B; velocityWout: B; momentWinT: B; velocityWinT: B; momentBias: B; velocityBias: B;
+  /** Per shard (GRADIENT_SHARDS of each). */
+  gradWout: B[]; gradWinT: B[]; gradBias: B[];
+}
+
 /** Everything one shard's forward/backward needs: constants, parameter handles and its buffers (plain data for wasm). */
 export interface ShardPlan<B> {
   nFeatures: number; nHidden: number; batch: number; featureStride: number; hiddenStride: number;
@@ -73,6 +89,8 @@ export interface ShardPlan<B> {
   /** Column-panel width of woutPanels (decoderPanelWidth). */
   panelWidth: number;
   shard: ShardBuffers<B>;
+  /** This thread's share of the update that follows the backward passes. */
+  update: UpdateShare<B>;
 }
 
 /**
@@ -98,12 +116,31 @@ export function trainShard<B>(k: KernelSet<B>, plan: ShardPlan<B>, step: number)
   return loss;
 }
 
+/**
+ * Share `u` of the update after `step` completed steps (Adam's t = step): features [firstFeature, endFeature)
+ * of W_out, W_in and b with the shards' summed gradients, then those columns of the forward copy.
+ */
+export function updateShare<B>(k: KernelSet<B>, plan: ShardPlan<B>, step: number): void {
+  const { nFeatures: n, nHidden: m, hiddenStride: hs, featureStride: fs, update: u } = plan;
+  const bc1 = 1 - u.beta1 ** step;
+  const bc2 = 1 - u.beta2 ** step;
+  const rows = Math.max(0, Math.min(u.endFeature, n) - u.firstFeature);
+  const adam = (param: B, grads: B[], moment: B, velocity: B, first: number, count: number): void =>
+    k.adamUpdate(param, grads[0], grads[1], moment, velocity, first, count, u.lr, u.beta1, u.beta2, u.eps, bc1, bc2);
+  adam(u.wout, u.gradWout, u.momentWout, u.velocityWout, u.firstFeature * hs, rows * hs);
+  if (u.trainWin) adam(u.winT, u.gradWinT, u.momentWinT, u.velocityWinT, u.firstFeature * hs, rows * hs);
+  if (u.trainBias) adam(u.bias, u.gradBias, u.momentBias, u.velocityBias, u.firstFeature, u.endFeature - u.firstFeature);
+  k.packDecoderPanels(u.wout, n, m, hs, u.woutPanels, fs, u.panelWidth, u.firstFeature, u.endFeature);
+}
+
 /** Runs the shards after the first: in this thread (one after the other) or on other threads (see parallel.ts). */
 export interface ShardRunner {
   /** Starts the other shards' share of `step` (a thread returns at once; in-thread runners may defer). */
   begin(step: number): void;
-  /** Waits for them; returns their loss sums in shard order. */
-  end(): number[];
+  /** Waits for their gradients (after shard 0's own) and lets them go on to their update shares; returns their loss sums in shard order. */
+  reduce(): number[];
+  /** Waits for their update shares (after shard 0's own). */
+  end(): void;
   dispose(): void;
 }
 
@@ -140,26 +177,38 @@ export class Model<B> {
     importanceValues.set(importanceWeights(config));
     k.write(importance, 'f32', importanceValues);
     const trainKey = streamKey(config.seed, 'train');
-    this.plans = [];
+    const shards: ShardBuffers<B>[] = [];
     for (let shard = 0; shard < GRADIENT_SHARDS; shard++) {
       const start = Math.min(batch, shard * shardBatch);
       const size = Math.min(batch, start + shardBatch) - start;
       const gradWout = matrix();
-      const buffers: ShardBuffers<B> = {
+      shards.push({
         start, size,
         dense: k.allocate('f32', shardBatch * fs), offsets: k.allocate('i32', shardBatch + 1),
         indices: k.allocate('i32', shardBatch * n), values: k.allocate('f32', shardBatch * n),
         hidden: k.allocate('f32', shardBatch * hs), dHidden: k.allocate('f32', shardBatch * hs), dPre: k.allocate('f32', shardBatch * fs),
         gradWout, gradWinT: config.tied ? gradWout : matrix(), gradBias: k.allocate('f32', fs),
         backwardScratch: k.allocate('i32', decoderBackwardScratchWords(shardBatch, fs)),
-      };
-      this.plans.push({
-        nFeatures: n, nHidden: config.nHidden, batch, featureStride: fs, hiddenStride: hs,
-        activationCode: ACTIVATION_CODE[config.activation], leakySlope: config.leakySlope, tied: config.tied,
-        trainIn: !config.freezeIn, trainKey, thresholds, importance,
-        winT: this.winT, wout: this.wout, woutPanels: this.woutPanels, panelWidth: decoderPanelWidth(config.nHidden, fs), bias: this.bias, shard: buffers,
       });
     }
+    const panelWidth = decoderPanelWidth(config.nHidden, fs);
+    // Update shares split the features near n / 2 on a multiple of 8 (so every range starts on a whole vector).
+    const split = (share: number): number => (share === 0 ? 0 : share === GRADIENT_SHARDS ? fs : 8 * Math.round((share * n) / (8 * GRADIENT_SHARDS)));
+    this.plans = shards.map((buffers, shard) => ({
+      nFeatures: n, nHidden: config.nHidden, batch, featureStride: fs, hiddenStride: hs,
+      activationCode: ACTIVATION_CODE[config.activation], leakySlope: config.leakySlope, tied: config.tied,
+      trainIn: !config.freezeIn, trainKey, thresholds, importance,
+      winT: this.winT, wout: this.wout, woutPanels: this.woutPanels, panelWidth, bias: this.bias, shard: buffers,
+      update: {
+        firstFeature: split(shard), endFeature: split(shard + 1),
+        lr: config.lr, beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
+        trainWin: !config.freezeIn && !config.tied, trainBias: config.bias,
+        wout: this.wout, winT: this.winT, bias: this.bias, woutPanels: this.woutPanels, panelWidth,
+        momentWout: this.momentWout, velocityWout: this.velocityWout, momentWinT: this.momentWinT, velocityWinT: this.velocityWinT,
+        momentBias: this.momentBias, velocityBias: this.velocityBias,
+        gradWout: shards.map((s) => s.gradWout), gradWinT: shards.map((s) => s.gradWinT), gradBias: shards.map((s) => s.gradBias),
+      },
+    }));
     this.runner = sequentialRunner(kernels, this.plans);
     this.setWeights(weights);
   }
@@ -190,7 +239,7 @@ export class Model<B> {
   /** The forward GEMM's copy of W_out, in column panels. */
   private refreshForwardCopy(): void {
     const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs } = this.shape;
-    this.kernels.packDecoderPanels(this.wout, n, m, hs, this.woutPanels, fs, this.plans[0].panelWidth);
+    this.kernels.packDecoderPanels(this.wout, n, m, hs, this.woutPanels, fs, this.plans[0].panelWidth, 0, fs);
   }
 
   /** Weights in PyTorch layouts (copies). */
@@ -262,28 +311,13 @@ export class Model<B> {
 
   /** One Adam step on a fresh batch; returns the batch loss before the update. */
   trainStep(): number {
-    const k = this.kernels;
-    const c = this.config;
-    const { nFeatures: n, batch, featureStride: fs, hiddenStride: hs } = this.shape;
+    const { nFeatures: n, batch } = this.shape;
     this.runner.begin(this.step);
-    let lossSum = trainShard(k, this.plans[0], this.step);
-    for (const other of this.runner.end()) lossSum += other;
-    const first = this.plans[0].shard;
-    for (let s = 1; s < this.plans.length; s++) {
-      const shard = this.plans[s].shard;
-      k.addInto(first.gradWout, shard.gradWout, n * hs);
-      if (!c.tied && !c.freezeIn) k.addInto(first.gradWinT, shard.gradWinT, n * hs);
-      if (c.bias) k.addInto(first.gradBias, shard.gradBias, fs);
-    }
+    let lossSum = trainShard(this.kernels, this.plans[0], this.step);
+    for (const other of this.runner.reduce()) lossSum += other;
     this.step++;
-    const bc1 = 1 - c.adamBeta1 ** this.step;
-    const bc2 = 1 - c.adamBeta2 ** this.step;
-    const adam = (param: B, grad: B, moment: B, velocity: B, count: number): void =>
-      k.adamUpdate(param, grad, moment, velocity, count, c.lr, c.adamBeta1, c.adamBeta2, c.adamEps, bc1, bc2);
-    adam(this.wout, first.gradWout, this.momentWout, this.velocityWout, n * hs);
-    if (!c.freezeIn && !c.tied) adam(this.winT, first.gradWinT, this.momentWinT, this.velocityWinT, n * hs);
-    if (c.bias) adam(this.bias, first.gradBias, this.momentBias, this.velocityBias, fs);
-    this.refreshForwardCopy();
+    updateShare(this.kernels, this.plans[0], this.step);
+    this.runner.end();
     return lossSum / (batch * n);
   }
 
@@ -306,12 +340,13 @@ export class Model<B> {
   }
 }
 
-/** Shards 1.. in this thread, after shard 0. */
+/** Shards (and update shares) 1.. in this thread, after shard 0's. */
 function sequentialRunner<B>(kernels: KernelSet<B>, plans: ShardPlan<B>[]): ShardRunner {
   let step = 0;
   return {
     begin: (s) => { step = s; },
-    end: () => plans.slice(1).map((plan) => trainShard(kernels, plan, step)),
+    reduce: () => plans.slice(1).map((plan) => trainShard(kernels, plan, step)),
+    end: () => { for (const plan of plans.slice(1)) updateShare(kernels, plan, step + 1); },
     dispose: () => {},
   };
 }

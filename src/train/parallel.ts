@@ -1,19 +1,37 @@
-// Two-core training: gradient shard 1 runs on a second thread that shares the wasm memory (threads build).
+// Two-core training: gradient shard 1 and update share 1 run on a second thread that shares the wasm memory
+// (threads build).
 //
 // The threads synchronize through a control block in the shared memory (Int32 words):
-//   [0] request count (main increments, then notifies)   [1] done count (worker sets, then notifies)
+//   [0] request count (main increments, then notifies)   [1] done count (worker: update share finished)
 //   [2] command: 1 train shard, 2 exit                    [3] step   [4] error flag
+//   [5] shard count (worker: gradients ready)             [6] go count (main: both gradients ready)
 //   f64 at byte 32: the shard's loss sum.
-// Main writes step and command, bumps the request count, runs shard 0 itself, then waits for done = request.
+// A step: main writes step and command and bumps the request count; both threads run their shard; main waits
+// for shard = request, then sets go = request; both run their update share; main waits for done = request.
+// Waits spin briefly before sleeping in Atomics.wait (a hand-off inside a step would otherwise cost a futex
+// wake-up, tens of microseconds, several times a step).
 import type { ShardPlan, ShardRunner } from './model.js';
 import type { WasmKernels } from '../wasm/kernels.js';
 
 export const CONTROL_BYTES = 48;
 export const COMMAND_TRAIN = 1;
 export const COMMAND_EXIT = 2;
-const REQUEST = 0, DONE = 1, COMMAND = 2, STEP = 3, ERROR = 4;
+export const REQUEST = 0, DONE = 1, COMMAND = 2, STEP = 3, ERROR = 4, SHARD = 5, GO = 6;
 /** A shard takes milliseconds; a worker silent this long has died. */
 const WAIT_LIMIT_MS = 120_000;
+/** Polls before sleeping: about 50-100 microseconds. */
+const SPIN_POLLS = 20_000;
+
+/** Waits until control[index] is `value` (spinning first); false if limitMs passed (Infinity: never). */
+export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity): boolean {
+  for (let i = 0; i < SPIN_POLLS; i++) if (Atomics.load(control, index) === value) return true;
+  const started = Date.now();
+  for (;;) {
+    const seen = Atomics.load(control, index);
+    if (seen === value) return true;
+    if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && Date.now() - started > limitMs) return false;
+  }
+}
 
 /** What the shard worker receives once: the module, the shared memory and where everything is. */
 export interface ShardWorkerInit {
@@ -85,18 +103,18 @@ export async function startThreadShardRunner(kernels: WasmKernels, module: WebAs
       Atomics.store(c, REQUEST, requests);
       Atomics.notify(c, REQUEST);
     },
-    end(): number[] {
+    reduce(): number[] {
       const c = control();
-      const started = Date.now();
-      for (;;) {
-        const done = Atomics.load(c, DONE);
-        if (done === requests) break;
-        if (Atomics.wait(c, DONE, done, 1000) === 'timed-out' && Date.now() - started > WAIT_LIMIT_MS) {
-          throw new Error(`the second training thread did not answer within ${WAIT_LIMIT_MS / 1000} s`);
-        }
-      }
+      if (!waitForValue(c, SHARD, requests, WAIT_LIMIT_MS)) throw new Error(`the second training thread did not answer within ${WAIT_LIMIT_MS / 1000} s`);
       if (Atomics.load(c, ERROR) !== 0) throw new Error('the second training thread failed while running its gradient shard');
+      Atomics.store(c, GO, requests);
+      Atomics.notify(c, GO);
       return [new Float64Array(memory.buffer, controlPtr + 32, 1)[0]];
+    },
+    end(): void {
+      const c = control();
+      if (!waitForValue(c, DONE, requests, WAIT_LIMIT_MS)) throw new Error(`the second training thread did not answer within ${WAIT_LIMIT_MS / 1000} s`);
+      if (Atomics.load(c, ERROR) !== 0) throw new Error('the second training thread failed while running its parameter update');
     },
     dispose(): void {
       if (!open) return;

@@ -80,18 +80,17 @@ export class WasmKernels implements KernelSet<number> {
   }
 
   adamUpdate(
-    param: number, grad: number, moment: number, velocity: number, count: number,
+    param: number, grad: number, gradOther: number, moment: number, velocity: number, first: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void {
-    this.exports.adamUpdate(param, grad, moment, velocity, count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
+    this.exports.adamUpdate(param, grad, gradOther, moment, velocity, first, count, lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
   }
 
-  packDecoderPanels(wout: number, nFeatures: number, nHidden: number, hiddenStride: number, panels: number, featureStride: number, panelWidth: number): void {
-    this.exports.packDecoderPanels(wout, nFeatures, nHidden, hiddenStride, panels, featureStride, panelWidth);
-  }
-
-  addInto(dst: number, src: number, count: number): void {
-    this.exports.addInto(dst, src, count);
+  packDecoderPanels(
+    wout: number, nFeatures: number, nHidden: number, hiddenStride: number, panels: number, featureStride: number, panelWidth: number,
+    firstFeature: number, endFeature: number,
+  ): void {
+    this.exports.packDecoderPanels(wout, nFeatures, nHidden, hiddenStride, panels, featureStride, panelWidth, firstFeature, endFeature);
   }
 
   dispose(): void {

@@ -28,11 +28,10 @@ export interface KernelExports {
   ): void;
   decoderBackwardScratchBytes(batch: number, featureStride: number): number;
   adamUpdate(
-    paramPtr: number, gradPtr: number, momentPtr: number, velocityPtr: number, count: number,
+    paramPtr: number, gradPtr: number, gradOtherPtr: number, momentPtr: number, velocityPtr: number, first: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
   ): void;
-  packDecoderPanels(woutPtr: number, nFeatures: number, nHidden: number, hiddenStride: number, panelsPtr: number, featureStride: number, panelWidth: number): void;
-  addInto(dstPtr: number, srcPtr: number, count: number): void;
+  packDecoderPanels(woutPtr: number, nFeatures: number, nHidden: number, hiddenStride: number, panelsPtr: number, featureStride: number, panelWidth: number, firstFeature: number, endFeature: number): void;
   peakProbe(iterations: number, seed: number): number;
   walshHadamardTransform(ptr: number, n: number): void;
   walshHadamardTransformBatch(ptr: number, n: number, batch: number, stride: number): void;

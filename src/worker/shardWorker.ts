@@ -1,8 +1,8 @@
-// Worker entry for two-core training: runs gradient shard 1 of every step on the shared wasm memory (see src/train/parallel.ts).
+// Worker entry for two-core training: runs gradient shard 1 and update share 1 of every step on the shared wasm memory (see src/train/parallel.ts).
 import { instantiateKernels } from '../wasm/module.js';
 import { WasmKernels } from '../wasm/kernels.js';
-import { trainShard } from '../train/model.js';
-import { COMMAND_EXIT, type ShardWorkerInit } from '../train/parallel.js';
+import { trainShard, updateShare } from '../train/model.js';
+import { COMMAND, COMMAND_EXIT, DONE, ERROR, GO, REQUEST, SHARD, STEP, waitForValue, type ShardWorkerInit } from '../train/parallel.js';
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
@@ -13,16 +13,30 @@ async function serve(init: ShardWorkerInit, ready: () => void): Promise<void> {
   ready();
   let seen = 0;
   for (;;) {
-    Atomics.wait(control, 0, seen);
-    seen = Atomics.load(control, 0);
-    if (Atomics.load(control, 2) === COMMAND_EXIT) return;
+    waitForValue(control, REQUEST, seen + 1);
+    seen = Atomics.load(control, REQUEST);
+    if (Atomics.load(control, COMMAND) === COMMAND_EXIT) return;
+    const step = Atomics.load(control, STEP);
+    let failed = false;
     try {
-      loss[0] = trainShard(kernels, init.plan, Atomics.load(control, 3));
+      loss[0] = trainShard(kernels, init.plan, step);
     } catch {
-      Atomics.store(control, 4, 1);
+      failed = true;
+      Atomics.store(control, ERROR, 1);
     }
-    Atomics.store(control, 1, seen);
-    Atomics.notify(control, 1);
+    Atomics.store(control, SHARD, seen);
+    Atomics.notify(control, SHARD);
+    // After a failure main throws instead of answering; do not wait for it.
+    if (!failed) {
+      waitForValue(control, GO, seen);
+      try {
+        updateShare(kernels, init.plan, step + 1);
+      } catch {
+        Atomics.store(control, ERROR, 1);
+      }
+    }
+    Atomics.store(control, DONE, seen);
+    Atomics.notify(control, DONE);
   }
 }
 

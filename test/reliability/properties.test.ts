@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { decoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
-import { packDecoderPanels as packDecoderPanelsTwin } from '../../src/reference/layout.js';
+import { packDecoderPanels as packDecoderPanelsTwin, panelOffset } from '../../src/reference/layout.js';
 import { ConfigError, parseTrainFlags, resolveTrainConfig, TRAIN_SCHEMA } from '../../src/train/config.js';
 import type { WasmKernels } from '../../src/wasm/kernels.js';
 import { adamUpdateRelative, KERNEL } from '../tolerance.js';
@@ -105,7 +105,7 @@ describe('every kernel equals its twin on random shapes and values', () => {
       const panelWidth = 8 * Math.min(panels, s.fs / 8);
       // W_out rows [n x hs] packed into the GEMM's column panels by the twin (packDecoderPanels has its own property)
       const woutPanels = new Float32Array(s.hs * s.fs);
-      packDecoderPanelsTwin(padded(s.n, s.m, s.hs, seed + 5, 0.5), s.n, s.m, s.hs, woutPanels, s.fs, panelWidth);
+      packDecoderPanelsTwin(padded(s.n, s.m, s.hs, seed + 5, 0.5), s.n, s.m, s.hs, woutPanels, s.fs, panelWidth, 0, s.fs);
       const run = <B>(k: KernelSet<B>) => {
         const x = sample(k, s, seed);
         const hidden = put(k, 'f32', padded(s.batch, s.m, s.hs, seed + 4));
@@ -147,17 +147,23 @@ describe('every kernel equals its twin on random shapes and values', () => {
     }), RUNS);
   });
 
-  test('adamUpdate: parameters and moments within KERNEL tolerance, any step and hyperparameters', () => {
+  test('adamUpdate (two gradient shards, any sub-range): parameters and moments within KERNEL tolerance, any step and hyperparameters', () => {
     const hyper = fc.record({ lr: fc.double({ min: 1e-5, max: 1, noNaN: true }), beta1: fc.double({ min: 0, max: 0.99, noNaN: true }), beta2: fc.double({ min: 0.9, max: 0.9999, noNaN: true }), eps: fc.double({ min: 1e-8, max: 1e-3, noNaN: true }), step: fc.integer({ min: 1, max: 10000 }) });
-    fc.assert(fc.property(fc.integer({ min: 1, max: 64 }), fc.nat(), hyper, (quads, seed, h) => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 64 }), fc.nat(), hyper, fc.nat(), fc.nat(), (quads, seed, h, a, b) => {
       const count = 4 * quads;
+      // elements [first, first + size) only; the rest must stay as it was
+      const first = 4 * (a % quads), size = 4 * (b % (quads - first / 4) + 1);
       const run = <B>(k: KernelSet<B>) => {
         const param = put(k, 'f32', padded(1, count, count, seed)), grad = put(k, 'f32', padded(1, count, count, seed + 1, 0.1));
+        const gradOther = put(k, 'f32', padded(1, count, count, seed + 4, 0.1));
         const moment = put(k, 'f32', padded(1, count, count, seed + 2, 0.01)), velocity = put(k, 'f32', abs(padded(1, count, count, seed + 3, 1e-3)));
-        k.adamUpdate(param, grad, moment, velocity, count, h.lr, h.beta1, h.beta2, h.eps, 1 - h.beta1 ** h.step, 1 - h.beta2 ** h.step);
+        k.adamUpdate(param, grad, gradOther, moment, velocity, first, size, h.lr, h.beta1, h.beta2, h.eps, 1 - h.beta1 ** h.step, 1 - h.beta2 ** h.step);
         return { param: k.readF32(param, count), moment: k.readF32(moment, count), velocity: k.readF32(velocity, count) };
       };
       const w = run(wasm), r = run(referenceKernels);
+      const outside = (v: Float32Array) => Array.from(v).filter((_, i) => i < first || i >= first + size);
+      expect(outside(w.param)).toEqual(outside(padded(1, count, count, seed)));
+      expect(outside(w.moment)).toEqual(outside(padded(1, count, count, seed + 2, 0.01)));
       for (const key of ['moment', 'velocity'] as const) expectWithin(w[key], r[key], maxAbs(r[key]), KERNEL.relative, key);
       // the update's own error (f32 hyperparameters) scales with |update|, see adamUpdateRelative
       const before = padded(1, count, count, seed), top = maxAbs(r.param), factor = adamUpdateRelative(h.beta1, h.beta2) / KERNEL.relative;
@@ -165,18 +171,28 @@ describe('every kernel equals its twin on random shapes and values', () => {
     }), RUNS);
   });
 
-  test('packDecoderPanels and addInto: bit-identical', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 6 }), fc.nat(), (nFeatures, nHidden, panels, seed) => {
-      const hiddenStride = Math.ceil(nHidden / 4) * 4, featureStride = Math.ceil(nFeatures / 8) * 8, count = 4 * Math.ceil((nFeatures * nHidden) / 4);
+  test('packDecoderPanels over a column range: bit-identical, and two halves make the whole', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 6 }), fc.nat(), fc.nat(), (nFeatures, nHidden, panels, seed, at) => {
+      const hiddenStride = Math.ceil(nHidden / 4) * 4, featureStride = Math.ceil(nFeatures / 8) * 8;
       const panelWidth = 8 * panels;
-      const run = <B>(k: KernelSet<B>) => {
+      const split = 8 * (at % (featureStride / 8 + 1));
+      const run = <B>(k: KernelSet<B>, ranges: [number, number][]) => {
         const src = put(k, 'f32', padded(nFeatures, nHidden, hiddenStride, seed)), dst = put(k, 'f32', padded(1, hiddenStride * featureStride, hiddenStride * featureStride, seed + 1));
-        k.packDecoderPanels(src, nFeatures, nHidden, hiddenStride, dst, featureStride, panelWidth);
-        const sum = put(k, 'f32', padded(1, count, count, seed + 2));
-        k.addInto(sum, put(k, 'f32', padded(1, count, count, seed + 3)), count);
-        return { transposed: Array.from(k.readF32(dst, hiddenStride * featureStride)), sum: Array.from(k.readF32(sum, count)) };
+        for (const [a, b] of ranges) k.packDecoderPanels(src, nFeatures, nHidden, hiddenStride, dst, featureStride, panelWidth, a, b);
+        return Array.from(k.readF32(dst, hiddenStride * featureStride));
       };
-      expect(run(wasm)).toEqual(run(referenceKernels));
+      const whole = run(referenceKernels, [[0, featureStride]]);
+      expect(run(wasm, [[0, featureStride]])).toEqual(whole);
+      expect(run(wasm, [[split, featureStride], [0, split]])).toEqual(whole);
+      // a range leaves the other columns as they were
+      const left = run(wasm, [[0, split]]), untouched = padded(1, hiddenStride * featureStride, hiddenStride * featureStride, seed + 1);
+      for (let i = split; i < featureStride; i++) {
+        for (let kk = 0; kk < hiddenStride; kk++) {
+          const o = panelOffset(kk, i, hiddenStride, featureStride, panelWidth);
+          expect(left[o]).toBe(untouched[o]);
+        }
+      }
+      expect(left).toEqual(run(referenceKernels, [[0, split]]));
     }), RUNS);
   });
 });

@@ -38,7 +38,7 @@ function gradients<B>(k: KernelSet<B>, code: number) {
   const gWinT = k.allocate('f32', n * hs), gWout = k.allocate('f32', n * hs), gBias = k.allocate('f32', fs);
   k.sampleBatch(3, 4, 0, batch, n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(batch, hs, offsets, indices, values, bWinT, hidden);
-  k.packDecoderPanels(bWout, n, m, hs, bWoutPanels, fs, 8);
+  k.packDecoderPanels(bWout, n, m, hs, bWoutPanels, fs, 8, 0, fs);
   const loss = k.decoderForward(batch, m, hs, fs, 8, hidden, bWoutPanels, bBias, dense, bImp, code, slope, 2 / (batch * n), dPre, null) / (batch * n);
   k.decoderBackward(batch, n, hs, fs, hidden, bWout, dPre, gWout, gBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(batch, fs)));
   k.encoderBackward(batch, n, hs, offsets, indices, values, dHidden, gWinT, false);
