@@ -1,6 +1,8 @@
 // `npm run bench`: throughput of the wasm trainer (1 and 2 threads), its TS twins, a hand-written dense JS
 // trainer and PyTorch, and the decoder GEMM against a peak probe, all measured in this one run.
 // Every timed path is first checked against the reference. `--write` updates the table in bench/README.md.
+// The training runs (wasm and PyTorch alike) are repeated REPEATS times and the fastest counts: this machine is a
+// shared VM whose speed drifts by 10-30% between runs, and the best run is the one least disturbed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { createNaiveTrainer } from './naive.mjs';
 const args = process.argv.slice(2);
 const write = args.includes('--write');
 const quick = args.includes('--quick');
+const REPEATS = quick ? 1 : 3;
 const CONFIGS = [
   { name: 'notebook', nFeatures: 512, nHidden: 128, featureProbability: 0.045, batch: 1024, steps: quick ? 200 : 3000, splitAt: quick ? 100 : 1000, twinSteps: quick ? 10 : 40, naiveSteps: quick ? 2 : 5 },
   { name: 'n2048', nFeatures: 2048, nHidden: 512, featureProbability: 0.02, batch: 1024, steps: quick ? 40 : 200, twinSteps: quick ? 2 : 5, naiveSteps: 1 },
@@ -86,6 +89,7 @@ const fmt = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 
 say(`machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.availableParallelism?.() ?? os.cpus().length} cores; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);
 const { gemm, peak } = await gemmBench();
 say(`decoder GEMM (batch 512 x n 512 x m 128, fused epilogue): ${gemm.toFixed(1)} GFLOP/s = ${((100 * gemm) / peak).toFixed(0)}% of the f32x4 mul+add peak probe (${peak.toFixed(1)} GFLOP/s)`);
+say(`training samples/s: the fastest of ${REPEATS} run${REPEATS > 1 ? 's' : ''} of each (wasm and PyTorch alike; wasm 1 and 2 threads interleaved)`);
 say('');
 say('| config | implementation | steps timed | samples/s | vs PyTorch best | vs TS twin (same steps) |');
 say('|---|---|---|---|---|---|');
@@ -95,15 +99,25 @@ for (const config of CONFIGS) {
   const twin = await timeTrainer(config, 1, 'js', config.twinSteps);
   const wasmShort = await timeTrainer(config, 1, 'wasm', config.twinSteps);
   twin.losses.forEach((l, i) => check(Math.abs(l - wasmShort.losses[i]) <= 1e-3 * l, `${config.name}: wasm loss ${wasmShort.losses[i]} vs twin ${l} at step ${i}`));
-  const one = await timeTrainer(config, 1, 'wasm', config.steps, config.splitAt);
-  const two = await timeTrainer(config, 2, 'wasm', config.steps, config.splitAt);
-  check(one.losses.every((l, i) => l === two.losses[i]), `${config.name}: 2 threads differ from 1 thread`);
+  // Interleaved so that a slow spell of the machine does not fall on one setting only.
+  const ones = [], twos = [];
+  for (let r = 0; r < REPEATS; r++) {
+    ones.push(await timeTrainer(config, 1, 'wasm', config.steps, config.splitAt));
+    twos.push(await timeTrainer(config, 2, 'wasm', config.steps, config.splitAt));
+  }
+  const fastest = (runs) => runs.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
+  const one = fastest(ones), two = fastest(twos);
+  for (const r of [...ones, ...twos]) check(r.losses.every((l, i) => l === one.losses[i]), `${config.name}: 2 threads differ from 1 thread, or a repeat from the first run`);
   const naive = createNaiveTrainer({ n: config.nFeatures, m: config.nHidden, p: config.featureProbability, batch: config.batch, lr: 3e-3 / Math.sqrt(config.nFeatures) });
   naive();
   const tn = performance.now();
   for (let i = 0; i < config.naiveSteps; i++) naive();
   const naiveRate = (config.naiveSteps * config.batch) / ((performance.now() - tn) / 1000);
-  const torch = [1, 2].map((threads) => { try { return torchRun(config, threads); } catch (e) { return { skipped: String(e.message).split('\n')[0] }; } });
+  const torchOnce = (threads) => { try { return torchRun(config, threads); } catch (e) { return { skipped: String(e.message).split('\n')[0] }; } };
+  const torch = [1, 2].map((threads) => {
+    const runs = Array.from({ length: REPEATS }, () => torchOnce(threads));
+    return runs.find((r) => r.skipped) ?? runs.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
+  });
   const torchBest = Math.max(0, ...torch.filter((r) => !r.skipped).map((r) => r.samplesPerSecond));
   const vsTorch = (v) => (torchBest > 0 ? `${(v / torchBest).toFixed(2)}x` : 'n/a');
   say(`| ${label} | wasm, 1 thread | 0-${config.steps} | ${fmt(one.samplesPerSecond)} | ${vsTorch(one.samplesPerSecond)} | ${(wasmShort.samplesPerSecond / twin.samplesPerSecond).toFixed(1)}x (steps 0-${config.twinSteps}) |`);
