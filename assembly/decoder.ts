@@ -8,7 +8,7 @@
 //   padding); target, dPre f32[batch * featureStride]; featureLoss f64[featureStride] or 0.
 // Loss: returns sum over b, i of I_i (y - x)^2 (the host divides by batch * nFeatures).
 // Gradient: dPre = gradScale * I_i * (y - x) * act'(pre), gradScale = 2 / (batch * nFeatures).
-import { gatherRows } from "./gather";
+import { gatherColumns, GATHER_BLOCK_BYTES } from "./gather";
 import { ACTIVATION_RELU, ACTIVATION_IDENTITY, ACTIVATION_LEAKY_RELU, activationValue, activationDerivative } from "./activation";
 
 /** COMPACT + 16 mask: byte swizzle that moves the 32-bit lanes set in `mask` (4 bits) to the front, in order. */
@@ -215,11 +215,15 @@ export function decoderBackward(
     }
   }
   store<i32>(rowStart + (<usize>batch << 2), nnz);
-  // 2. dHidden[b, :] = sum over the sample's nonzeros of d * wout[i, :], 8 vectors at a time.
+  // 2. dHidden[b, :] = sum over the sample's nonzeros of d * wout[i, :], in column blocks (GATHER_BLOCK_BYTES) so
+  //    the block of wout stays in L2 across samples (whole rows of a large wout would not).
   if (computeHidden) {
-    for (let b = 0; b < batch; b++) {
-      const e0 = load<i32>(rowStart + (<usize>b << 2)), e1 = load<i32>(rowStart + (<usize>(b + 1) << 2));
-      gatherRows(dHiddenPtr + <usize>b * hRow, woutPtr, hRow, rowIndex, rowValue, e0, e1);
+    for (let k0: usize = 0; k0 < hRow; k0 += GATHER_BLOCK_BYTES) {
+      const k1 = min(k0 + GATHER_BLOCK_BYTES, hRow);
+      for (let b = 0; b < batch; b++) {
+        const e0 = load<i32>(rowStart + (<usize>b << 2)), e1 = load<i32>(rowStart + (<usize>(b + 1) << 2));
+        gatherColumns(dHiddenPtr + <usize>b * hRow, woutPtr, hRow, rowIndex, rowValue, e0, e1, k0, k1);
+      }
     }
   }
   // 3. CSC: counts -> starts (exclusive prefix sums), then scatter by sample order (so each column is sorted by b).
@@ -241,10 +245,13 @@ export function decoderBackward(
     }
   }
   // After the scatter counts[i] is the end of column i, which is the start of column i + 1.
-  // 4. gradWout[i, :] = sum over the feature's nonzeros of d * hidden[b, :], 8 vectors at a time.
-  for (let i = 0; i < nFeatures; i++) {
-    const c0 = i == 0 ? 0 : load<i32>(counts + (<usize>(i - 1) << 2));
-    const c1 = load<i32>(counts + (<usize>i << 2));
-    gatherRows(gradWoutPtr + <usize>i * hRow, hiddenPtr, hRow, colSample, colValue, c0, c1);
+  // 4. gradWout[i, :] = sum over the feature's nonzeros of d * hidden[b, :], in column blocks as in 2.
+  for (let k0: usize = 0; k0 < hRow; k0 += GATHER_BLOCK_BYTES) {
+    const k1 = min(k0 + GATHER_BLOCK_BYTES, hRow);
+    for (let i = 0; i < nFeatures; i++) {
+      const c0 = i == 0 ? 0 : load<i32>(counts + (<usize>(i - 1) << 2));
+      const c1 = load<i32>(counts + (<usize>i << 2));
+      gatherColumns(gradWoutPtr + <usize>i * hRow, hiddenPtr, hRow, colSample, colValue, c0, c1, k0, k1);
+    }
   }
 }

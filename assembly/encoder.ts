@@ -3,9 +3,9 @@
 // Layout: winT f32[nFeatures * hiddenStride] holds W_in transposed (row j = column j of W_in);
 // hidden / dHidden f32[batch * hiddenStride]; hiddenStride a multiple of 4, padding columns are 0
 // and stay 0. CSR batch as written by sampleBatch. Cost O(nnz * hiddenStride), not O(batch n m).
-import { gatherRows } from "./gather";
+import { gatherColumns } from "./gather";
 
-/** hidden[b, :] = sum over active (j, x) of sample b of x * winT[j, :]; 8 vectors accumulate in registers. */
+/** hidden[b, :] = sum over active (j, x) of sample b of x * winT[j, :] (whole rows: a sample's few active rows stay in cache). */
 export function encoderForward(
   batch: i32, hiddenStride: i32, offsetsPtr: usize, indicesPtr: usize, valuesPtr: usize,
   winTPtr: usize, hiddenPtr: usize,
@@ -15,7 +15,7 @@ export function encoderForward(
     const h = hiddenPtr + <usize>b * rowBytes;
     const e0 = load<i32>(offsetsPtr + (<usize>b << 2));
     const e1 = load<i32>(offsetsPtr + (<usize>(b + 1) << 2));
-    gatherRows(h, winTPtr, rowBytes, indicesPtr, valuesPtr, e0, e1);
+    gatherColumns(h, winTPtr, rowBytes, indicesPtr, valuesPtr, e0, e1, 0, rowBytes);
   }
 }
 

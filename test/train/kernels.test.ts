@@ -12,6 +12,8 @@ const SHAPES: Shape[] = [
   { batch: 7, n: 13, m: 6, p: 0.3 },
   { batch: 33, n: 67, m: 17, p: 0.1 },
   { batch: 64, n: 256, m: 64, p: 0.045 },
+  // hiddenStride 100: rows of 400 bytes, two gather column blocks (256 + 144 bytes, the second with a 16-byte tail)
+  { batch: 20, n: 40, m: 98, p: 0.2 },
 ];
 
 /** Runs the whole forward/backward kernel chain on one kernel set; returns every output buffer. */
