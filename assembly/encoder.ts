@@ -19,25 +19,58 @@ export function encoderForward(
   }
 }
 
+/** Bytes of scratch encoderBackward needs: the batch by feature (CSC: column ends, samples, values) and one row. */
+export function encoderBackwardScratchBytes(batch: i32, nFeatures: i32, hiddenStride: i32): usize {
+  return (<usize>nFeatures + 1 + 2 * <usize>batch * <usize>nFeatures + <usize>hiddenStride) << 2;
+}
+
 /**
- * gradWinT[j, :] += x * dHidden[b, :] for every active (b, j, x), after zeroing gradWinT unless
- * accumulate (tied weights add the encoder's share to the decoder's gradient in the same buffer).
+ * gradWinT[j, :] = sum over the active (b, j, x) of x * dHidden[b, :], or += that sum when accumulate (tied
+ * weights add the encoder's share to the decoder's gradient in the same buffer). The batch is re-listed by
+ * feature (CSC, in scratch: encoderBackwardScratchBytes) so each row of gradWinT is one gather (gather.ts),
+ * written once instead of updated once per active input; terms are summed in sample order.
  */
 export function encoderBackward(
   batch: i32, nFeatures: i32, hiddenStride: i32, offsetsPtr: usize, indicesPtr: usize, valuesPtr: usize,
-  dHiddenPtr: usize, gradWinTPtr: usize, accumulate: bool,
+  dHiddenPtr: usize, gradWinTPtr: usize, accumulate: bool, scratchPtr: usize,
 ): void {
   const rowBytes = <usize>hiddenStride << 2;
-  if (!accumulate) memory.fill(gradWinTPtr, 0, <usize>nFeatures * rowBytes);
+  const nnz = load<i32>(offsetsPtr + (<usize>batch << 2));
+  const ends = scratchPtr;                                      // i32[nFeatures + 1]
+  const colSample = ends + ((<usize>nFeatures + 1) << 2);       // i32[nnz]
+  const colValue = colSample + (<usize>nnz << 2);               // f32[nnz]
+  const sum = colValue + (<usize>nnz << 2);                     // f32[hiddenStride]
+  // counts -> starts (exclusive prefix sums, shifted by one) -> after the scatter, ends of each column
+  memory.fill(ends, 0, (<usize>nFeatures + 1) << 2);
+  for (let e = 0; e < nnz; e++) {
+    const c = ends + (<usize>(load<i32>(indicesPtr + (<usize>e << 2)) + 1) << 2);
+    store<i32>(c, load<i32>(c) + 1);
+  }
+  let running = 0;
+  for (let j = 0; j <= nFeatures; j++) {
+    const c = ends + (<usize>j << 2);
+    running += load<i32>(c);
+    store<i32>(c, running);
+  }
   for (let b = 0; b < batch; b++) {
-    const d = dHiddenPtr + <usize>b * rowBytes;
-    const end = load<i32>(offsetsPtr + (<usize>(b + 1) << 2));
-    for (let e = load<i32>(offsetsPtr + (<usize>b << 2)); e < end; e++) {
-      const x = f32x4.splat(load<f32>(valuesPtr + (<usize>e << 2)));
-      const g = gradWinTPtr + <usize>load<i32>(indicesPtr + (<usize>e << 2)) * rowBytes;
-      for (let k: usize = 0; k < rowBytes; k += 16) {
-        v128.store(g + k, f32x4.add(v128.load(g + k), f32x4.mul(x, v128.load(d + k))));
-      }
+    const e1 = load<i32>(offsetsPtr + (<usize>(b + 1) << 2));
+    for (let e = load<i32>(offsetsPtr + (<usize>b << 2)); e < e1; e++) {
+      const c = ends + (<usize>load<i32>(indicesPtr + (<usize>e << 2)) << 2);
+      const at = load<i32>(c);
+      store<i32>(c, at + 1);
+      store<i32>(colSample + (<usize>at << 2), b);
+      store<f32>(colValue + (<usize>at << 2), load<f32>(valuesPtr + (<usize>e << 2)));
+    }
+  }
+  for (let j = 0; j < nFeatures; j++) {
+    const c0 = j == 0 ? 0 : load<i32>(ends + (<usize>(j - 1) << 2));
+    const c1 = load<i32>(ends + (<usize>j << 2));
+    const g = gradWinTPtr + <usize>j * rowBytes;
+    if (!accumulate) {
+      gatherColumns(g, dHiddenPtr, rowBytes, colSample, colValue, c0, c1, 0, rowBytes);
+    } else if (c1 > c0) {
+      gatherColumns(sum, dHiddenPtr, rowBytes, colSample, colValue, c0, c1, 0, rowBytes);
+      for (let k: usize = 0; k < rowBytes; k += 16) v128.store(g + k, f32x4.add(v128.load(g + k), v128.load(sum + k)));
     }
   }
 }

@@ -2,7 +2,7 @@
 export { heapBase } from "./memory";
 export { randomSeed, randomFillU32, randomFillUniform } from "./random";
 export { sampleBatch } from "./sample";
-export { encoderForward, encoderBackward } from "./encoder";
+export { encoderForward, encoderBackward, encoderBackwardScratchBytes } from "./encoder";
 export { decoderForward, decoderBackward, decoderBackwardScratchBytes } from "./decoder";
 export { adamUpdate } from "./adam";
 export { packDecoderPanels } from "./layout";

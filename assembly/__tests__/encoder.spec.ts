@@ -1,5 +1,5 @@
 // Specs of assembly/encoder.ts on a hand-computed two-sample batch.
-import { encoderForward, encoderBackward } from "../encoder";
+import { encoderForward, encoderBackward, encoderBackwardScratchBytes } from "../encoder";
 
 function ptr<T>(a: T): usize {
   // @ts-ignore: dataStart exists on typed arrays
@@ -28,15 +28,16 @@ describe("encoder", () => {
     for (let i = 0; i < 8; i++) expect<f32>(hidden[i]).toBe(expected[i]);
   });
 
-  it("backward scatters x dHidden into active rows", () => {
+  it("backward sums x dHidden into the active rows (fresh, then accumulating)", () => {
     const dHidden = new Float32Array(8);
     for (let i = 0; i < 8; i++) dHidden[i] = <f32>(i + 1);
     const grad = new Float32Array(12);
     grad[5] = 42; // zeroed by the kernel
-    encoderBackward(2, 3, 4, ptr(offsets), ptr(indices), ptr(values), ptr(dHidden), ptr(grad), false);
+    const scratch = new Int32Array(<i32>(encoderBackwardScratchBytes(2, 3, 4) >> 2));
+    encoderBackward(2, 3, 4, ptr(offsets), ptr(indices), ptr(values), ptr(dHidden), ptr(grad), false, ptr(scratch));
     const expected: f32[] = [0.5, 1, 1.5, 2, 15, 18, 21, 24, 2, 4, 6, 8];
     for (let i = 0; i < 12; i++) expect<f32>(grad[i]).toBe(expected[i]);
-    encoderBackward(2, 3, 4, ptr(offsets), ptr(indices), ptr(values), ptr(dHidden), ptr(grad), true);
+    encoderBackward(2, 3, 4, ptr(offsets), ptr(indices), ptr(values), ptr(dHidden), ptr(grad), true, ptr(scratch));
     for (let i = 0; i < 12; i++) expect<f32>(grad[i]).toBe(2 * expected[i]);
   });
 });

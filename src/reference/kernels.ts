@@ -48,7 +48,7 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
 
   encoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, offsets: ReferenceBuffer, indices: ReferenceBuffer, values: ReferenceBuffer,
-    dHidden: ReferenceBuffer, gradWinT: ReferenceBuffer, accumulate: boolean,
+    dHidden: ReferenceBuffer, gradWinT: ReferenceBuffer, accumulate: boolean, _scratch: ReferenceBuffer,
   ): void {
     encoderBackward(batch, nFeatures, hiddenStride, { offsets: offsets as Int32Array, indices: indices as Int32Array, values: f32(values) }, f32(dHidden), f32(gradWinT), accumulate);
   }

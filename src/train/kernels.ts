@@ -5,6 +5,11 @@ import type { Backend } from '../api.js';
 
 export type BufferKind = 'f32' | 'i32' | 'u32' | 'f64';
 
+/** i32 words of scratch encoderBackward needs (the batch listed by feature, one row). */
+export function encoderBackwardScratchWords(batch: number, nFeatures: number, hiddenStride: number): number {
+  return nFeatures + 1 + 2 * batch * nFeatures + hiddenStride;
+}
+
 /** i32 words of scratch decoderBackward needs (CSR and CSC of the nonzero dPre, counters). */
 export function decoderBackwardScratchWords(batch: number, featureStride: number): number {
   return batch + 1 + featureStride + 1 + 4 * batch * featureStride;
@@ -27,7 +32,10 @@ export interface KernelSet<B> {
     thresholds: B, dense: B, offsets: B, indices: B, values: B,
   ): number;
   encoderForward(batch: number, hiddenStride: number, offsets: B, indices: B, values: B, winT: B, hidden: B): void;
-  encoderBackward(batch: number, nFeatures: number, hiddenStride: number, offsets: B, indices: B, values: B, dHidden: B, gradWinT: B, accumulate: boolean): void;
+  /** scratch: encoderBackwardScratchWords i32 words. */
+  encoderBackward(
+    batch: number, nFeatures: number, hiddenStride: number, offsets: B, indices: B, values: B, dHidden: B, gradWinT: B, accumulate: boolean, scratch: B,
+  ): void;
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
     hidden: B, woutPanels: B, bias: B, target: B, importance: B,

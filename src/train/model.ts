@@ -14,7 +14,7 @@
 // of woutPanels (UpdateShare). Elementwise, so the arithmetic is the same whether the shards and shares run
 // one after the other or on two threads: a two-core run is bit-identical to a one-core run with the same seed.
 import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
-import { decoderBackwardScratchWords, decoderPanelWidth, type KernelSet } from './kernels.js';
+import { decoderBackwardScratchWords, decoderPanelWidth, encoderBackwardScratchWords, type KernelSet } from './kernels.js';
 import { featureProbabilities, importanceWeights } from './config.js';
 import { initialWeights } from './init.js';
 import { SAMPLE_GAP_TABLE, sampleThresholds } from '../reference/sample.js';
@@ -44,12 +44,17 @@ export function modelShape(config: ResolvedTrainConfig): ModelShape {
   };
 }
 
+/** i32 words of the scratch the two backward kernels share (one after the other). */
+function backwardScratchWords(shardBatch: number, n: number, fs: number, hs: number): number {
+  return Math.max(decoderBackwardScratchWords(shardBatch, fs), encoderBackwardScratchWords(shardBatch, n, hs));
+}
+
 /** Bytes of buffers a model allocates (wasm memory must hold them, below 4 GiB). */
 export function modelBytes(config: ResolvedTrainConfig): number {
   const { nFeatures: n, featureStride: fs, hiddenStride: hs, shardBatch: s } = modelShape(config);
   const matrices = config.tied ? 1 : 2;
   const parameterFloats = 3 * (matrices * n * hs + fs) + hs * fs;
-  const shardFloats = matrices * n * hs + fs + s * fs * 2 + (s + 1) + 2 * s * n + 2 * s * hs + decoderBackwardScratchWords(s, fs);
+  const shardFloats = matrices * n * hs + fs + s * fs * 2 + (s + 1) + 2 * s * n + 2 * s * hs + backwardScratchWords(s, n, fs, hs);
   const otherFloats = 2 * fs + SAMPLE_GAP_TABLE + Math.ceil(n / 4) * 4 + 2 * fs;
   return 4 * (parameterFloats + GRADIENT_SHARDS * shardFloats + otherFloats) + 16 * 48 + 65536;
 }
@@ -62,7 +67,7 @@ export interface ShardBuffers<B> {
   dense: B; offsets: B; indices: B; values: B;
   hidden: B; dHidden: B; dPre: B;
   gradWinT: B; gradWout: B; gradBias: B;
-  /** decoderBackward's scratch (decoderBackwardScratchWords). */
+  /** decoderBackward's scratch, then encoderBackward's (backwardScratchWords). */
   backwardScratch: B;
 }
 
@@ -112,7 +117,8 @@ export function trainShard<B>(k: KernelSet<B>, plan: ShardPlan<B>, step: number)
   const { nFeatures: n, featureStride: fs, hiddenStride: hs, batch, shard: s } = plan;
   const loss = forwardShard(k, plan, plan.trainKey, step * batch + s.start, s.size, 2 / (batch * n), null);
   k.decoderBackward(s.size, n, hs, fs, s.hidden, plan.wout, s.dPre, s.gradWout, s.gradBias, s.dHidden, plan.trainIn, s.backwardScratch);
-  if (plan.trainIn) k.encoderBackward(s.size, n, hs, s.offsets, s.indices, s.values, s.dHidden, s.gradWinT, plan.tied);
+  // decoderBackward is done with its scratch: encoderBackward reuses it (sized for both)
+  if (plan.trainIn) k.encoderBackward(s.size, n, hs, s.offsets, s.indices, s.values, s.dHidden, s.gradWinT, plan.tied, s.backwardScratch);
   return loss;
 }
 
@@ -188,7 +194,7 @@ export class Model<B> {
         indices: k.allocate('i32', shardBatch * n), values: k.allocate('f32', shardBatch * n),
         hidden: k.allocate('f32', shardBatch * hs), dHidden: k.allocate('f32', shardBatch * hs), dPre: k.allocate('f32', shardBatch * fs),
         gradWout, gradWinT: config.tied ? gradWout : matrix(), gradBias: k.allocate('f32', fs),
-        backwardScratch: k.allocate('i32', decoderBackwardScratchWords(shardBatch, fs)),
+        backwardScratch: k.allocate('i32', backwardScratchWords(shardBatch, n, fs, hs)),
       });
     }
     const panelWidth = decoderPanelWidth(config.nHidden, fs);

@@ -58,9 +58,9 @@ export class WasmKernels implements KernelSet<number> {
 
   encoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, offsets: number, indices: number, values: number, dHidden: number, gradWinT: number,
-    accumulate: boolean,
+    accumulate: boolean, scratch: number,
   ): void {
-    this.exports.encoderBackward(batch, nFeatures, hiddenStride, offsets, indices, values, dHidden, gradWinT, accumulate);
+    this.exports.encoderBackward(batch, nFeatures, hiddenStride, offsets, indices, values, dHidden, gradWinT, accumulate, scratch);
   }
 
   decoderForward(

@@ -15,7 +15,7 @@ export interface KernelExports {
   encoderForward(batch: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number, winTPtr: number, hiddenPtr: number): void;
   encoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number,
-    dHiddenPtr: number, gradWinTPtr: number, accumulate: boolean,
+    dHiddenPtr: number, gradWinTPtr: number, accumulate: boolean, scratchPtr: number,
   ): void;
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
@@ -27,6 +27,7 @@ export interface KernelExports {
     gradWoutPtr: number, gradBiasPtr: number, dHiddenPtr: number, computeHidden: boolean, scratchPtr: number,
   ): void;
   decoderBackwardScratchBytes(batch: number, featureStride: number): number;
+  encoderBackwardScratchBytes(batch: number, nFeatures: number, hiddenStride: number): number;
   adamUpdate(
     paramPtr: number, gradPtr: number, gradOtherPtr: number, momentPtr: number, velocityPtr: number, first: number, count: number,
     lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,

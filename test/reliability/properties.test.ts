@@ -3,7 +3,7 @@
 // Runs are seeded (FC_SEED, default fixed) so the suite is reproducible; set FC_SEED to explore other cases.
 import { beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { decoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
+import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { packDecoderPanels as packDecoderPanelsTwin, panelOffset } from '../../src/reference/layout.js';
 import { ConfigError, parseTrainFlags, resolveTrainConfig, TRAIN_SCHEMA } from '../../src/train/config.js';
@@ -93,7 +93,7 @@ describe('every kernel equals its twin on random shapes and values', () => {
         if (absolute) k.write(x.values, 'f32', abs(k.readF32(x.values, Math.max(1, x.nnz))));
         const dHidden = put(k, 'f32', a(padded(s.batch, s.m, s.hs, seed + 2)));
         const grad = put(k, 'f32', a(padded(s.n, s.m, s.hs, seed + 3)));
-        k.encoderBackward(s.batch, s.n, s.hs, x.offsets, x.indices, x.values, dHidden, grad, accumulate);
+        k.encoderBackward(s.batch, s.n, s.hs, x.offsets, x.indices, x.values, dHidden, grad, accumulate, k.allocate('i32', encoderBackwardScratchWords(s.batch, s.n, s.hs)));
         return k.readF32(grad, s.n * s.hs);
       };
       expectWithin(run(wasm, false), run(referenceKernels, false), run(referenceKernels, true), 10 * KERNEL.relative, 'gradWinT');

@@ -1,6 +1,6 @@
 // Every wasm kernel against its TS twin through the shared KernelSet, on random shapes incl. non-multiples of the SIMD width.
 import { describe, expect, test } from 'vitest';
-import { decoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
+import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { KERNEL, expectClose } from '../tolerance.js';
 import { put, referenceKernels, testValues, wasmKernels } from '../helpers.js';
@@ -49,9 +49,9 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
   k.encoderForward(s.batch, hs, offsets, indices, values, winT, hidden);
   const loss = k.decoderForward(s.batch, s.m, hs, fs, panelWidth, hidden, woutPanels, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss);
   k.decoderBackward(s.batch, s.n, hs, fs, hidden, woutRows, dPre, gradWout, gradBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(s.batch, fs)));
-  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, false);
+  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, false, k.allocate('i32', encoderBackwardScratchWords(s.batch, s.n, hs)));
   const gradWinTOnce = k.readF32(gradWinT, s.n * hs);
-  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, true);
+  k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, true, k.allocate('i32', encoderBackwardScratchWords(s.batch, s.n, hs)));
   const moment = put(k, 'f32', testValues(s.n * hs, 8, -0.01, 0.01));
   const velocity = put(k, 'f32', testValues(s.n * hs, 9, 0, 1e-4));
   // the second shard's gradient: another batch's would do; gradWinT has the same shape
@@ -94,4 +94,14 @@ describe('wasm kernels equal their TS twins', () => {
       });
     }
   }
+});
+
+describe('scratch sizes', () => {
+  test('the host allocates what the kernels lay out (words = bytes / 4)', async () => {
+    const k = await wasmKernels();
+    for (const [batch, n, fs, hs] of [[1, 1, 8, 4], [33, 67, 72, 20], [512, 512, 512, 128], [512, 2048, 2048, 512]]) {
+      expect(decoderBackwardScratchWords(batch, fs) * 4).toBe(k.exports.decoderBackwardScratchBytes(batch, fs));
+      expect(encoderBackwardScratchWords(batch, n, hs) * 4).toBe(k.exports.encoderBackwardScratchBytes(batch, n, hs));
+    }
+  });
 });
