@@ -69,10 +69,14 @@ function gemmBench() {
     let maxErr = 0; for (let i = 0; i < a.length; i++) maxErr = Math.max(maxErr, Math.abs(a[i] - e[i]));
     check(maxErr < 1e-4, `decoder GEMM differs from its twin by ${maxErr}`);
     for (let i = 0; i < 20; i++) wasm.call();
-    const reps = quick ? 50 : 300;
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) wasm.call();
-    const gemm = (2 * B * fs * m * reps) / ((performance.now() - t0) / 1000) / 1e9;
+    // fastest of 5 batches of calls, as the probe below takes its fastest of 3
+    const reps = quick ? 50 : 100;
+    let gemm = 0;
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) wasm.call();
+      gemm = Math.max(gemm, (2 * B * fs * m * reps) / ((performance.now() - t0) / 1000) / 1e9);
+    }
     const iterations = 20_000_000;
     k.exports.peakProbe(1_000_000, 0.5);
     let peak = 0;
