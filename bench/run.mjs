@@ -1,7 +1,7 @@
 // `npm run bench`: throughput of the wasm trainer (1 and 2 threads), its TS twins, a hand-written dense JS
 // trainer and PyTorch, and the decoder GEMM against a peak probe, all measured in this one run.
 // Every timed path is first checked against the reference. `--write` updates the table in bench/README.md.
-// The training runs (wasm and PyTorch alike) are repeated REPEATS times and the fastest counts: this machine is a
+// The training runs (wasm and PyTorch alike) are repeated (config.repeats) and the fastest counts: this machine is a
 // shared VM whose speed drifts by 10-30% between runs, and the best run is the one least disturbed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,10 +15,9 @@ import { createNaiveTrainer } from './naive.mjs';
 const args = process.argv.slice(2);
 const write = args.includes('--write');
 const quick = args.includes('--quick');
-const REPEATS = quick ? 1 : 3;
 const CONFIGS = [
-  { name: 'notebook', nFeatures: 512, nHidden: 128, featureProbability: 0.045, batch: 1024, steps: quick ? 200 : 3000, splitAt: quick ? 100 : 1000, twinSteps: quick ? 10 : 40, naiveSteps: quick ? 2 : 5 },
-  { name: 'n2048', nFeatures: 2048, nHidden: 512, featureProbability: 0.02, batch: 1024, steps: quick ? 40 : 200, twinSteps: quick ? 2 : 5, naiveSteps: 1 },
+  { name: 'notebook', repeats: quick ? 1 : 5, nFeatures: 512, nHidden: 128, featureProbability: 0.045, batch: 1024, steps: quick ? 200 : 3000, splitAt: quick ? 100 : 1000, twinSteps: quick ? 10 : 40, naiveSteps: quick ? 2 : 5 },
+  { name: 'n2048', repeats: quick ? 1 : 3, nFeatures: 2048, nHidden: 512, featureProbability: 0.02, batch: 1024, steps: quick ? 40 : 200, twinSteps: quick ? 2 : 5, naiveSteps: 1 },
 ];
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
@@ -38,7 +37,7 @@ async function timeTrainer(config, threads, backend, steps, splitAt) {
   const windows = at ? [(splitAt * config.batch) / at.seconds, ((last.step - splitAt) * config.batch) / (last.seconds - at.seconds)] : undefined;
   return { samplesPerSecond: r.samplesPerSecond, losses: r.lossHistory, windows, seconds: last?.seconds };
 }
-const strip = ({ name, steps, splitAt, twinSteps, naiveSteps, ...c }) => c;
+const strip = ({ name, repeats, steps, splitAt, twinSteps, naiveSteps, ...c }) => c;
 
 function torchRun(config, threads) {
   if (!existsSync('/usr/bin/python3')) return { skipped: 'no /usr/bin/python3' };
@@ -93,7 +92,7 @@ const fmt = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 
 say(`machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.availableParallelism?.() ?? os.cpus().length} cores; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);
 const { gemm, peak } = await gemmBench();
 say(`decoder GEMM (batch 512 x n 512 x m 128, fused epilogue): ${gemm.toFixed(1)} GFLOP/s = ${((100 * gemm) / peak).toFixed(0)}% of the f32x4 mul+add peak probe (${peak.toFixed(1)} GFLOP/s)`);
-say(`training samples/s: the fastest of ${REPEATS} run${REPEATS > 1 ? 's' : ''} of each (wasm and PyTorch alike; wasm 1 and 2 threads interleaved)`);
+say(`training samples/s: the fastest of ${CONFIGS.map((c) => `${c.repeats} (${c.name})`).join(', ')} runs of each (wasm and PyTorch alike; wasm 1 and 2 threads interleaved)`);
 say('');
 say('| config | implementation | steps timed | samples/s | vs PyTorch best | vs TS twin (same steps) |');
 say('|---|---|---|---|---|---|');
@@ -105,7 +104,7 @@ for (const config of CONFIGS) {
   twin.losses.forEach((l, i) => check(Math.abs(l - wasmShort.losses[i]) <= 1e-3 * l, `${config.name}: wasm loss ${wasmShort.losses[i]} vs twin ${l} at step ${i}`));
   // Interleaved so that a slow spell of the machine does not fall on one setting only.
   const ones = [], twos = [];
-  for (let r = 0; r < REPEATS; r++) {
+  for (let r = 0; r < config.repeats; r++) {
     ones.push(await timeTrainer(config, 1, 'wasm', config.steps, config.splitAt));
     twos.push(await timeTrainer(config, 2, 'wasm', config.steps, config.splitAt));
   }
@@ -119,7 +118,7 @@ for (const config of CONFIGS) {
   const naiveRate = (config.naiveSteps * config.batch) / ((performance.now() - tn) / 1000);
   const torchOnce = (threads) => { try { return torchRun(config, threads); } catch (e) { return { skipped: String(e.message).split('\n')[0] }; } };
   const torch = [1, 2].map((threads) => {
-    const runs = Array.from({ length: REPEATS }, () => torchOnce(threads));
+    const runs = Array.from({ length: config.repeats }, () => torchOnce(threads));
     return runs.find((r) => r.skipped) ?? runs.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
   });
   const torchBest = Math.max(0, ...torch.filter((r) => !r.skipped).map((r) => r.samplesPerSecond));
