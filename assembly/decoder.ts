@@ -8,7 +8,7 @@
 //   padding); target, dPre f32[batch * featureStride]; featureLoss f64[featureStride] or 0.
 // Loss: returns sum over b, i of I_i (y - x)^2 (the host divides by batch * nFeatures).
 // Gradient: dPre = gradScale * I_i * (y - x) * act'(pre), gradScale = 2 / (batch * nFeatures).
-import { gatherColumns, GATHER_BLOCK_BYTES } from "./gather";
+import { gatherColumns, GATHER_BLOCK_BYTES, listByColumn } from "./gather";
 import { ACTIVATION_RELU, ACTIVATION_IDENTITY, ACTIVATION_LEAKY_RELU, activationValue, activationDerivative } from "./activation";
 
 /** COMPACT + 16 mask: byte swizzle that moves the 32-bit lanes set in `mask` (4 bits) to the front, in order. */
@@ -226,25 +226,8 @@ export function decoderBackward(
       }
     }
   }
-  // 3. CSC: counts -> starts (exclusive prefix sums), then scatter by sample order (so each column is sorted by b).
-  let running = 0;
-  for (let i = 0; i <= featureStride; i++) {
-    const c = counts + (<usize>i << 2);
-    running += load<i32>(c);
-    store<i32>(c, running);
-  }
-  for (let b = 0; b < batch; b++) {
-    const e1 = load<i32>(rowStart + (<usize>(b + 1) << 2));
-    for (let e = load<i32>(rowStart + (<usize>b << 2)); e < e1; e++) {
-      const feature = load<i32>(rowIndex + (<usize>e << 2));
-      const c = counts + (<usize>feature << 2);
-      const at = load<i32>(c);
-      store<i32>(c, at + 1);
-      store<i32>(colSample + (<usize>at << 2), b);
-      store<f32>(colValue + (<usize>at << 2), load<f32>(rowValue + (<usize>e << 2)));
-    }
-  }
-  // After the scatter counts[i] is the end of column i, which is the start of column i + 1.
+  // 3. CSC (each column sorted by b); afterwards counts[i] is the end of column i, the start of column i + 1.
+  listByColumn(batch, featureStride, rowStart, rowIndex, rowValue, counts, colSample, colValue);
   // 4. gradWout[i, :] = sum over the feature's nonzeros of d * hidden[b, :], in column blocks as in 2.
   for (let k0: usize = 0; k0 < hRow; k0 += GATHER_BLOCK_BYTES) {
     const k1 = min(k0 + GATHER_BLOCK_BYTES, hRow);

@@ -3,7 +3,7 @@
 // Layout: winT f32[nFeatures * hiddenStride] holds W_in transposed (row j = column j of W_in);
 // hidden / dHidden f32[batch * hiddenStride]; hiddenStride a multiple of 4, padding columns are 0
 // and stay 0. CSR batch as written by sampleBatch. Cost O(nnz * hiddenStride), not O(batch n m).
-import { gatherColumns } from "./gather";
+import { gatherColumns, listByColumn } from "./gather";
 
 /** hidden[b, :] = sum over active (j, x) of sample b of x * winT[j, :] (whole rows: a sample's few active rows stay in cache). */
 export function encoderForward(
@@ -40,28 +40,13 @@ export function encoderBackward(
   const colSample = ends + ((<usize>nFeatures + 1) << 2);       // i32[nnz]
   const colValue = colSample + (<usize>nnz << 2);               // f32[nnz]
   const sum = colValue + (<usize>nnz << 2);                     // f32[hiddenStride]
-  // counts -> starts (exclusive prefix sums, shifted by one) -> after the scatter, ends of each column
+  // per-feature counts at ends[j + 1], then the batch by feature; ends[j] is then the end of column j
   memory.fill(ends, 0, (<usize>nFeatures + 1) << 2);
   for (let e = 0; e < nnz; e++) {
     const c = ends + (<usize>(load<i32>(indicesPtr + (<usize>e << 2)) + 1) << 2);
     store<i32>(c, load<i32>(c) + 1);
   }
-  let running = 0;
-  for (let j = 0; j <= nFeatures; j++) {
-    const c = ends + (<usize>j << 2);
-    running += load<i32>(c);
-    store<i32>(c, running);
-  }
-  for (let b = 0; b < batch; b++) {
-    const e1 = load<i32>(offsetsPtr + (<usize>(b + 1) << 2));
-    for (let e = load<i32>(offsetsPtr + (<usize>b << 2)); e < e1; e++) {
-      const c = ends + (<usize>load<i32>(indicesPtr + (<usize>e << 2)) << 2);
-      const at = load<i32>(c);
-      store<i32>(c, at + 1);
-      store<i32>(colSample + (<usize>at << 2), b);
-      store<f32>(colValue + (<usize>at << 2), load<f32>(valuesPtr + (<usize>e << 2)));
-    }
-  }
+  listByColumn(batch, nFeatures, offsetsPtr, indicesPtr, valuesPtr, ends, colSample, colValue);
   for (let j = 0; j < nFeatures; j++) {
     const c0 = j == 0 ? 0 : load<i32>(ends + (<usize>(j - 1) << 2));
     const c1 = load<i32>(ends + (<usize>j << 2));

@@ -1,4 +1,5 @@
-// The sparse product every sparse kernel shares: a weighted sum of selected rows of a row-major matrix.
+// What the sparse kernels share: a weighted sum of selected rows of a row-major matrix, and re-listing a
+// sparse batch by column.
 
 /**
  * out[k0 .. k1) = sum over e in [e0, e1) of values[e] * matrix[indices[e] * rowBytes + k0 ..] (f32; byte offsets
@@ -43,3 +44,32 @@
  */
 // @ts-ignore: decorator
 @inline export const GATHER_BLOCK_BYTES: usize = 256;
+
+/**
+ * Re-lists a CSR matrix (rows [0, rows): entries rowStart[r] .. rowStart[r + 1] - 1 of rowIndex (column) and
+ * rowValue) by column. On entry counts[c + 1] is the number of entries in column c and counts[0] = 0 (counts
+ * i32[columns + 1]); on return counts[c] is the end of column c, i.e. the start of column c + 1, and column c's
+ * entries are colRow / colValue [start, end) in row order.
+ */
+// @ts-ignore: decorator
+@inline export function listByColumn(
+  rows: i32, columns: i32, rowStartPtr: usize, rowIndexPtr: usize, rowValuePtr: usize,
+  countsPtr: usize, colRowPtr: usize, colValuePtr: usize,
+): void {
+  let running = 0;
+  for (let c = 0; c <= columns; c++) {
+    const at = countsPtr + (<usize>c << 2);
+    running += load<i32>(at);
+    store<i32>(at, running);
+  }
+  for (let r = 0; r < rows; r++) {
+    const e1 = load<i32>(rowStartPtr + (<usize>(r + 1) << 2));
+    for (let e = load<i32>(rowStartPtr + (<usize>r << 2)); e < e1; e++) {
+      const c = countsPtr + (<usize>load<i32>(rowIndexPtr + (<usize>e << 2)) << 2);
+      const at = load<i32>(c);
+      store<i32>(c, at + 1);
+      store<i32>(colRowPtr + (<usize>at << 2), r);
+      store<f32>(colValuePtr + (<usize>at << 2), load<f32>(rowValuePtr + (<usize>e << 2)));
+    }
+  }
+}

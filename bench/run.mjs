@@ -37,6 +37,8 @@ async function timeTrainer(config, threads, backend, steps, splitAt) {
   const windows = at ? [(splitAt * config.batch) / at.seconds, ((last.step - splitAt) * config.batch) / (last.seconds - at.seconds)] : undefined;
   return { samplesPerSecond: r.samplesPerSecond, losses: r.lossHistory, windows, seconds: last?.seconds };
 }
+/** The fastest of several timed runs (samplesPerSecond). */
+const fastest = (runs) => runs.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
 const strip = ({ name, repeats, steps, splitAt, twinSteps, naiveSteps, ...c }) => c;
 
 function torchRun(config, threads) {
@@ -105,7 +107,6 @@ for (const config of CONFIGS) {
     ones.push(await timeTrainer(config, 1, 'wasm', config.steps, config.splitAt));
     twos.push(await timeTrainer(config, 2, 'wasm', config.steps, config.splitAt));
   }
-  const fastest = (runs) => runs.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
   const one = fastest(ones), two = fastest(twos);
   for (const r of [...ones, ...twos]) check(r.losses.every((l, i) => l === one.losses[i]), `${config.name}: 2 threads differ from 1 thread, or a repeat from the first run`);
   const naive = createNaiveTrainer({ n: config.nFeatures, m: config.nHidden, p: config.featureProbability, batch: config.batch, lr: 3e-3 / Math.sqrt(config.nFeatures) });
@@ -116,7 +117,7 @@ for (const config of CONFIGS) {
   const torchOnce = (threads) => { try { return torchRun(config, threads); } catch (e) { return { skipped: String(e.message).split('\n')[0] }; } };
   const torch = [1, 2].map((threads) => {
     const runs = Array.from({ length: config.repeats }, () => torchOnce(threads));
-    return runs.find((r) => r.skipped) ?? runs.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
+    return runs.find((r) => r.skipped) ?? fastest(runs);
   });
   const torchBest = Math.max(0, ...torch.filter((r) => !r.skipped).map((r) => r.samplesPerSecond));
   const vsTorch = (v) => (torchBest > 0 ? `${(v / torchBest).toFixed(2)}x` : 'n/a');

@@ -94,6 +94,11 @@ export async function startThreadShardRunner(kernels: WasmKernels, module: WebAs
   await thread.ready;
   let requests = 0;
   let open = true;
+  /** Waits until the worker has set control[index] to this request; throws if it went silent or failed `doing`. */
+  const awaitWorker = (c: Int32Array, index: number, doing: string): void => {
+    if (!waitForValue(c, index, requests, WAIT_LIMIT_MS)) throw new Error(`the second training thread did not answer within ${WAIT_LIMIT_MS / 1000} s`);
+    if (Atomics.load(c, ERROR) !== 0) throw new Error(`the second training thread failed while running its ${doing}`);
+  };
   return {
     begin(step: number): void {
       const c = control();
@@ -105,16 +110,13 @@ export async function startThreadShardRunner(kernels: WasmKernels, module: WebAs
     },
     reduce(): number[] {
       const c = control();
-      if (!waitForValue(c, SHARD, requests, WAIT_LIMIT_MS)) throw new Error(`the second training thread did not answer within ${WAIT_LIMIT_MS / 1000} s`);
-      if (Atomics.load(c, ERROR) !== 0) throw new Error('the second training thread failed while running its gradient shard');
+      awaitWorker(c, SHARD, 'gradient shard');
       Atomics.store(c, GO, requests);
       Atomics.notify(c, GO);
       return [new Float64Array(memory.buffer, controlPtr + 32, 1)[0]];
     },
     end(): void {
-      const c = control();
-      if (!waitForValue(c, DONE, requests, WAIT_LIMIT_MS)) throw new Error(`the second training thread did not answer within ${WAIT_LIMIT_MS / 1000} s`);
-      if (Atomics.load(c, ERROR) !== 0) throw new Error('the second training thread failed while running its parameter update');
+      awaitWorker(control(), DONE, 'parameter update');
     },
     dispose(): void {
       if (!open) return;
