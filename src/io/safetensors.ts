@@ -1,4 +1,5 @@
 // safetensors (https://github.com/huggingface/safetensors) for f32 tensors: 8-byte LE header length, JSON header, raw data.
+import { crc32 } from './crc32.js';
 
 export interface Tensor {
   shape: number[];
@@ -12,21 +13,11 @@ export interface Tensor {
  */
 export const CHECKSUM_KEY = 'dataCrc32';
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[i] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE 802.3, as zlib) of the concatenated parts, as 8 hex digits. */
-export function crc32(...parts: Uint8Array[]): string {
-  let c = 0xffffffff;
-  for (const bytes of parts) for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
+/** CRC-32 of the concatenated parts (crc32.ts), as 8 hex digits. */
+function checksum(...parts: Uint8Array[]): string {
+  let c = 0;
+  for (const bytes of parts) c = crc32(bytes, c);
+  return c.toString(16).padStart(8, '0');
 }
 
 /**
@@ -49,7 +40,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Rec
     for (let i = 0; i < t.data.length; i++, at += 4) dataView.setFloat32(at, t.data[i], true);
   }
   const meta = options.checksum
-    ? { ...metadata, [CHECKSUM_KEY]: crc32(new TextEncoder().encode(JSON.stringify({ __metadata__: metadata, ...entries })), data) }
+    ? { ...metadata, [CHECKSUM_KEY]: checksum(new TextEncoder().encode(JSON.stringify({ __metadata__: metadata, ...entries })), data) }
     : metadata;
   let json = JSON.stringify({ __metadata__: meta, ...entries });
   const headerBytesUnpadded = new TextEncoder().encode(json);
@@ -118,7 +109,7 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors data'):
   const stored = (metadata as Record<string, string>)[CHECKSUM_KEY];
   if (stored !== undefined) {
     const { [CHECKSUM_KEY]: _stored, ...rest } = metadata as Record<string, string>;
-    const actual = crc32(new TextEncoder().encode(JSON.stringify({ ...header, __metadata__: rest })), bytes.subarray(dataStart));
+    const actual = checksum(new TextEncoder().encode(JSON.stringify({ ...header, __metadata__: rest })), bytes.subarray(dataStart));
     if (stored !== actual) throw new Error(`${name}: the data do not match their checksum (CRC-32 ${actual}, stored ${stored}); the file is corrupted`);
   }
   return { tensors, metadata: metadata as Record<string, string> };

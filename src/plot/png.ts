@@ -2,6 +2,7 @@
 //
 // File: signature, IHDR, one IDAT, IEND; each chunk = length (u32 BE), type, data, CRC-32 of type + data.
 // Scanlines use filter 0 (none). zlib = header 0x78 0x01, deflate blocks, Adler-32 (BE) of the raw scanlines.
+import { crc32 } from '../io/crc32.js';
 
 /** 8-bit image, row-major, `channels` bytes per pixel (3: RGB, 4: RGBA). */
 export interface Raster {
@@ -45,23 +46,6 @@ export function blit(target: Raster, source: Raster, x: number, y: number): void
       for (let k = 0; k < c; k++) target.data[t + k] = source.data[s + k];
     }
   }
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320) of bytes; crc32("123456789") = 0xCBF43926. */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
 }
 
 /** Adler-32 of bytes (zlib's checksum); adler32("Wikipedia") = 0x11E60398. */

@@ -1,7 +1,8 @@
 // PNG encoder: checksums, zlib streams any inflater reads (fixed Huffman and stored), decodable files.
 import { describe, expect, test } from 'vitest';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { adler32, crc32, createRaster, encodePng, fillRect, zlibCompress } from '../../src/plot/png.js';
+import { adler32, createRaster, encodePng, fillRect, zlibCompress } from '../../src/plot/png.js';
+import { crc32 } from '../../src/io/crc32.js';
 import { divergingColour, DIVERGING_STOPS } from '../../src/plot/colormap.js';
 import { testValues } from '../helpers.js';
 import { decodePng } from './pngDecode.js';
