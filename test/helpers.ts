@@ -1,7 +1,8 @@
-// Test helpers: both kernel sets, seeded test data (no Math.random), buffer round trips.
+// Test helpers: both kernel sets, seeded test data (no Math.random), buffer round trips, CLI commands with captured output.
 import { WasmKernels } from '../src/wasm/kernels.js';
 import { ReferenceKernels } from '../src/reference/kernels.js';
 import type { KernelSet, BufferKind } from '../src/train/kernels.js';
+import type { CliIo } from '../src/cli/io.js';
 
 let shared: Promise<WasmKernels> | undefined;
 /** One wasm instance for a test file (buffers accumulate; fine for tests). */
@@ -28,4 +29,14 @@ export function put<B>(k: KernelSet<B>, kind: BufferKind, data: ArrayLike<number
   const b = k.allocate(kind, data.length);
   k.write(b, kind, data);
   return b;
+}
+
+/** Runs a CLI command (src/cli) on argv with its output lines captured. */
+export async function runCommand(
+  command: (argv: readonly string[], io: CliIo) => Promise<number>, ...argv: string[]
+): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await command(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
+  return { code, stdout, stderr };
 }

@@ -1,14 +1,10 @@
 // `persian-rug converge` through runConverge: trained, rug and L* side by side, capped and saying so.
+import { runCommand } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { runConverge } from '../../src/cli/converge.js';
 import { optimalSymmetricLoss } from '../../src/theory/index.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runConverge(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCommand(runConverge, ...argv);
 
 describe('persian-rug converge', () => {
   it('prints trained loss, rug loss, L* and their ratios per n; says it is capped; --json last', async () => {

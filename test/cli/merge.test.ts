@@ -2,17 +2,13 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { runMerge } from '../../src/cli/merge.js';
 import { runSweep } from '../../src/cli/sweep.js';
 import { parseResults } from '../../src/sweep/record.js';
 
-async function run(command: typeof runMerge, ...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await command(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
-  return { code, stdout, stderr };
-}
+const run = runCommand;
 
 const GRID = ['--kind', 'theory,linear', '--n', '32', '--r', '0.25,0.5', '--p', '0.05,0.1,0.2', '--workers', '0'];
 const CELLS = 2 * 2 * 3;

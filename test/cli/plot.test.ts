@@ -2,18 +2,14 @@
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { runPlot } from '../../src/cli/plot.js';
 import { runSweep } from '../../src/cli/sweep.js';
 import { decodePng } from '../plot/pngDecode.js';
 import { parseXml } from '../plot/xml.js';
 
-async function run(command: typeof runPlot, ...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await command(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
-  return { code, stdout, stderr };
-}
+const run = runCommand;
 
 describe('persian-rug plot', () => {
   it('writes every figure as SVG and PNG', async () => {

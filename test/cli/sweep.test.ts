@@ -2,16 +2,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { runSweep } from '../../src/cli/sweep.js';
 import { parseResults } from '../../src/sweep/record.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runSweep(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCommand(runSweep, ...argv);
 
 const TINY = ['--kind', 'trained,theory,linear', '--n', '32', '--m', '8', '--p', '0.05,0.2', '--seeds', '2', '--steps', '20', '--batch', '256', '--eval-samples', '2048', '--stat-samples', '200', '--workers', '0'];
 const CELLS = 2 * 2 + 2 + 2;

@@ -1,14 +1,10 @@
 // `persian-rug theory` through runTheory with captured output.
+import { runCommand } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { runTheory } from '../../src/cli/theory.js';
 import { linearLoss, mmseLoss, optimalSymmetricLoss, paperCodeLinearLoss } from '../../src/theory/index.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runTheory(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCommand(runTheory, ...argv);
 
 describe('persian-rug theory', () => {
   it('prints L*, the optimum and the baselines for one point as a table', async () => {
