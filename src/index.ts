@@ -1,6 +1,6 @@
 // Public API (re-exports only).
 export type * from './api.js';
-export { createTrainer, type CreateTrainerOptions } from './train/trainer.js';
+export { createTrainer, TrainerDisposedError, type CreateTrainerOptions } from './train/trainer.js';
 export { resolveTrainConfig, ConfigError, TRAIN_SCHEMA } from './train/config.js';
 export { initialWeights } from './train/init.js';
 export { createWorkerTrainer, type WorkerTrainer, type WorkerTrainerOptions } from './worker/client.js';

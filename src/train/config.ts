@@ -106,7 +106,7 @@ export function resolveTrainConfig(input: Partial<TrainConfig> | ResolvedTrainCo
   const known = new Set<string>(TRAIN_SCHEMA.map((f) => f.key));
   const resolvedOnly: Record<string, number> = { adamBeta1: ADAM.beta1, adamBeta2: ADAM.beta2, adamEps: ADAM.eps };
   for (const [key, value] of Object.entries(input)) {
-    if (key in resolvedOnly) {
+    if (Object.hasOwn(resolvedOnly, key)) {
       if (value !== resolvedOnly[key]) throw new ConfigError(`${key} = ${formatValue(value)} is fixed at ${resolvedOnly[key]} (the paper's Adam)`);
       continue;
     }

@@ -101,6 +101,8 @@ export async function startThreadShardRunner(kernels: WasmKernels, module: WebAs
   };
   return {
     begin(step: number): void {
+      // the model guards every step after dispose(); this is the last line of defence against a 120 s wait on a dead thread
+      if (!open) throw new Error('the second training thread was stopped (the trainer was disposed)');
       const c = control();
       Atomics.store(c, STEP, step);
       Atomics.store(c, COMMAND, COMMAND_TRAIN);

@@ -8,6 +8,9 @@ import { compileKernels, createSharedMemory, instantiateKernels } from '../wasm/
 import { sharedMemoryAvailable, startThreadShardRunner } from './parallel.js';
 import { WASM_MEMORY_LIMIT_BYTES, formatBytes } from '../wasm/arena.js';
 import { shouldStopTraining, STOP_WINDOW } from './stopRule.js';
+import { checkCheckpoint, checkCreateOptions, checkTrainOptions, checkWeights, TrainerDisposedError } from './options.js';
+
+export { TrainerDisposedError };
 
 export interface CreateTrainerOptions {
   /** Precompiled kernels module or its bytes (browsers, bundlers, workers); default: the package's build/release.wasm. */
@@ -20,15 +23,23 @@ export interface CreateTrainerOptions {
   resume?: TrainCheckpoint;
 }
 
-/** Validates the config and builds a Trainer; throws ConfigError for bad values or sizes that cannot fit. */
+/**
+ * Validates the config and the options and builds a Trainer; throws ConfigError for bad values (naming them),
+ * initial weights of the wrong size or not finite, a resume object that is not a checkpoint of this run, or sizes
+ * that cannot fit.
+ */
 export async function createTrainer(input: Partial<TrainConfig>, options: CreateTrainerOptions = {}): Promise<Trainer> {
   const config = resolveTrainConfig(input);
-  if (options.resume) checkResumable(config, options.resume);
+  checkCreateOptions(options, ['wasm', 'threadsWasm', 'weights', 'resume']);
+  const resume = options.resume !== undefined ? checkCheckpoint(options.resume) : undefined;
+  if (resume) checkResumable(config, resume);
+  const weights = options.weights !== undefined ? checkWeights('weights', options.weights, config) : undefined;
   checkModelMemory(config);
-  const model = await createModel(config, options);
-  if (options.resume) model.restore(options.resume.step, options.resume.weights, options.resume.adam);
-  return new LocalTrainer(model, options.resume?.lossHistory ?? []);
+  const model = await createModel(config, { ...options, weights });
+  if (resume) model.restore(resume.step, resume.weights, resume.adam);
+  return new LocalTrainer(model, resume?.lossHistory.slice() ?? []);
 }
+
 
 /**
  * Throws ConfigError when the model's buffers cannot fit: 4 GiB of wasm32 memory (one instance, or the shared
@@ -88,11 +99,35 @@ async function availableCores(): Promise<number> {
 
 class LocalTrainer implements Trainer {
   readonly config: ResolvedTrainConfig;
+  private disposed = false;
+  private running = false;
   constructor(private readonly model: Model<unknown>, private readonly losses: number[]) {
     this.config = model.config;
   }
 
-  async run(options: TrainOptions = {}): Promise<TrainResult> {
+  /** Throws TrainerDisposedError after dispose(). */
+  private checkOpen(): void {
+    if (this.disposed) throw new TrainerDisposedError();
+  }
+
+  async run(input?: TrainOptions): Promise<TrainResult> {
+    this.checkOpen();
+    const options = checkTrainOptions(input);
+    if (this.running) throw new ConfigError('run() is already running on this trainer; await it first');
+    this.running = true;
+    try {
+      return await this.runSteps(options);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Between steps: dispose() (from a callback, or while run() awaited) ends the run with TrainerDisposedError. */
+  private checkNotDisposedDuringRun(step: number): void {
+    if (this.disposed) throw new TrainerDisposedError(`the trainer was disposed during run() (after step ${step}); the run is abandoned`);
+  }
+
+  private async runSteps(options: TrainOptions): Promise<TrainResult> {
     const c = this.config;
     const perEpoch = stepsPerEpoch(c);
     const totalSteps = c.epochs !== undefined ? c.epochs * perEpoch : c.steps!;
@@ -113,6 +148,7 @@ class LocalTrainer implements Trainer {
       const nextCheckpoint = Number.isFinite(checkpointEvery) ? (Math.floor(losses.length / checkpointEvery) + 1) * checkpointEvery : Infinity;
       const target = Math.min(totalSteps, (Math.floor(losses.length / every) + 1) * every, nextCheckpoint);
       while (losses.length < target) {
+        this.checkNotDisposedDuringRun(losses.length);
         const loss = this.model.trainStep();
         losses.push(loss);
         if (!Number.isFinite(loss)) {
@@ -145,10 +181,13 @@ class LocalTrainer implements Trainer {
           break;
         }
         await options.onCheckpoint(checkpoint);
+        this.checkNotDisposedDuringRun(losses.length);
       }
       if (options.shouldStop?.()) { stopReason = 'cancelled'; break; }
       await new Promise((resolve) => setTimeout(resolve, 0));
+      this.checkNotDisposedDuringRun(losses.length);
     }
+    this.checkNotDisposedDuringRun(losses.length);
     if (stopReason !== 'diverged') {
       // Adam's last update can overflow a weight after the last finite loss
       const bad = firstNonFinite(this.model.weights());
@@ -158,7 +197,8 @@ class LocalTrainer implements Trainer {
       }
     }
     const steps = losses.length - first;
-    const evaluation = this.model.evaluate(c.evalSamples);
+    // a diverged model is not a model: its loss is not reported as a number (its outputs may still be finite)
+    const evaluation = stopReason === 'diverged' ? this.notAModel(c.evalSamples) : this.model.evaluate(c.evalSamples);
     const tail = losses.slice(Math.max(0, losses.length - STOP_WINDOW));
     return {
       config: c,
@@ -176,19 +216,32 @@ class LocalTrainer implements Trainer {
     };
   }
 
+  /** The evaluation of weights that are not finite: NaN loss, per feature too. */
+  private notAModel(samples: number): EvaluationResult {
+    return { loss: NaN, samples, perFeatureLoss: new Float64Array(this.config.nFeatures).fill(NaN) };
+  }
+
   async checkpoint(): Promise<TrainCheckpoint> {
+    this.checkOpen();
     return { config: this.config, step: this.model.step, weights: this.model.weights(), adam: this.model.adamState(), lossHistory: this.losses.slice() };
   }
 
   async evaluate(samples = this.config.evalSamples): Promise<EvaluationResult> {
+    this.checkOpen();
+    if (!(Number.isInteger(samples) && samples >= 1 && samples <= 1e9)) throw new ConfigError(`evaluate(samples) = ${samples} is not an integer in [1, 1000000000]`);
+    if (firstNonFinite(this.model.weights())) return this.notAModel(samples);
     return this.model.evaluate(samples);
   }
 
   async weights(): Promise<ModelWeights> {
+    this.checkOpen();
     return this.model.weights();
   }
 
+  /** Frees the model at once (the second thread too); a run() in progress rejects with TrainerDisposedError. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.model.dispose();
   }
 }

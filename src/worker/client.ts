@@ -5,6 +5,7 @@ import { compileKernels } from '../wasm/module.js';
 import { sharedMemoryAvailable } from '../train/parallel.js';
 import { endpointOf, spawnWorker, watchCrash, type WorkerLike } from './host.js';
 import { PROTOCOL_VERSION, type RemoteTrainer, type WorkerApi } from './protocol.js';
+import { checkTrainOptions, TrainerDisposedError } from '../train/options.js';
 
 /** A Trainer in a worker; `cancel()` stops a run in progress at its next chunk boundary. */
 export interface WorkerTrainer extends Trainer {
@@ -98,14 +99,30 @@ export async function openWorkerTrainer(
 }
 
 class ProxyTrainer implements WorkerTrainer {
+  private disposed = false;
+  /** Rejects every pending call when dispose() runs (a run() in progress ends at once, the worker stops after). */
+  private readonly disposal: Promise<never>;
+  private rejectPending!: (error: Error) => void;
+
   constructor(
     private readonly connection: WorkerConnection,
     private readonly remote: Remote<RemoteTrainer>,
     readonly config: RemoteTrainer['config'],
     private readonly owned: boolean,
-  ) {}
+  ) {
+    this.disposal = new Promise<never>((_, reject) => { this.rejectPending = reject; });
+    this.disposal.catch(() => undefined);
+  }
 
-  async run(options: TrainOptions = {}) {
+  /** The call's value, or TrainerDisposedError if dispose() comes first (or came before). */
+  private call<T>(promise: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new TrainerDisposedError());
+    return Promise.race([this.connection.call(promise()), this.disposal]);
+  }
+
+  async run(input?: TrainOptions) {
+    if (this.disposed) throw new TrainerDisposedError();
+    const options = checkTrainOptions(input);
     const { onProgress, shouldStop } = options;
     // shouldStop runs in this thread, once per progress report; a stop reaches the worker as a cancel message.
     let cancelling = false, lastStep = -1, caughtUp: (() => void) | undefined;
@@ -116,7 +133,7 @@ class ProxyTrainer implements WorkerTrainer {
       caughtUp?.();
     }) : undefined;
     const saver = options.onCheckpoint ? proxy(options.onCheckpoint) : undefined;
-    const result = await this.connection.call(this.remote.run(report, options.progressEverySteps, saver, options.checkpointEverySteps));
+    const result = await this.call(() => this.remote.run(report, options.progressEverySteps, saver, options.checkpointEverySteps));
     // Reports travel on their own port and may trail the result; as in-process, the last one (step = steps) comes first.
     if (report && lastStep < result.steps) {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -131,22 +148,25 @@ class ProxyTrainer implements WorkerTrainer {
   }
 
   cancel() {
-    return this.connection.call(this.remote.cancel());
+    return this.call(() => this.remote.cancel());
   }
 
   evaluate(samples?: number) {
-    return this.connection.call(this.remote.evaluate(samples));
+    return this.call(() => this.remote.evaluate(samples));
   }
 
   weights() {
-    return this.connection.call(this.remote.weights());
+    return this.call(() => this.remote.weights());
   }
 
   checkpoint() {
-    return this.connection.call(this.remote.checkpoint());
+    return this.call(() => this.remote.checkpoint());
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.rejectPending(new TrainerDisposedError('the trainer was disposed during the call; the run is abandoned'));
     if (this.owned) { this.connection.terminate(); return; }
     if (this.connection.crashError) return;
     this.remote.dispose().catch(() => undefined).finally(() => this.remote[releaseProxy]());
