@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelWeights } from '../api.js';
-import { readWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from '../io/runRecord.js';
+import { checkRunDirectory, readWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from '../io/runRecord.js';
 import { createWasmRowPass } from '../measure/wasmRows.js';
 import { modelStatistics, optimalSymmetricLoss, typescriptRowPass, type ModelStatistics } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
@@ -148,6 +148,7 @@ async function readRunRecord(dir: string): Promise<RunRecord> {
 
 async function readRunWeights(dir: string, run: RunRecord): Promise<ModelWeights> {
   const file = join(dir, WEIGHTS_FILE);
+  await checkRunDirectory(dir).catch((error: Error) => { throw new UsageError(error.message); });
   try {
     await stat(file);
   } catch {

@@ -1,5 +1,6 @@
 // `persian-rug plot`: the paper's figures (PAPER.md §6) from sweep results, as SVG and PNG files in a directory.
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { makeDirectory } from '../io/outputPath.js';
 import { join } from 'node:path';
 import { ConfigError } from '../train/config.js';
 import { parseAxis } from '../sweep/grid.js';
@@ -83,7 +84,7 @@ export async function writeFigures(records: readonly SweepRecord[], out: string,
   const figures = sweepFigures(records, options);
   // no figure, no folder: the output directory is made only when there is something to put in it
   if (figures.length === 0) return [];
-  await mkdir(out, { recursive: true });
+  await makeDirectory(out);
   const written: string[] = [];
   for (const figure of figures) {
     if (formats.includes('svg')) {

@@ -1,6 +1,6 @@
 // `persian-rug reproduce`: the sweeps behind the paper's figures (small: a coarse preview; paper: the full grid), then plot.
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { makeDirectory } from '../io/outputPath.js';
 import { ConfigError, parseNumberText } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
 import { expandGrid, gridId, linspace, type GridSpec } from '../sweep/grid.js';
@@ -118,7 +118,7 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
     io.stderr(`persian-rug reproduce: the paper scale is estimated at ${formatDuration(estimate.wall)}; add --yes to start it (or spread it: persian-rug sweep --shard i/N, then merge)`);
     return EXIT.usage;
   }
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const results = join(dir, 'results.jsonl');
   const plan: SweepPlan = { spec, out: results, resume: true, shard: { index: 0, count: 1 }, workers, dryRun: false, json: false };
   const outcome = await executeSweep(plan, io, 'reproduce', factor);

@@ -8,7 +8,7 @@ import {
   rugImage, modelImage, sideBySide, MAX_IMAGE_BLOCK, MAX_HADAMARD_ORDER, type Rug, type RugFit, type RugEvaluation,
 } from '../rug/index.js';
 import { encodePng } from '../plot/png.js';
-import { readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
+import { checkRunDirectory, readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
 import { parseNumberText } from '../train/config.js';
 import { stringifyJson } from '../io/json.js';
@@ -149,6 +149,7 @@ async function loadTrained(path: string): Promise<ModelWeights> {
     throw new UsageError(`--trained = ${path}: no such file or directory`);
   }
   try {
+    if (file !== path) await checkRunDirectory(path);
     return await readWeights(file);
   } catch (error) {
     throw new UsageError(`--trained = ${path}: cannot read ${file}: ${(error as Error).message}`);

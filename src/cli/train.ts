@@ -1,12 +1,13 @@
 // `persian-rug train`: flags from the TrainConfig schema, progress on stderr, summary or --json on stdout,
 // --out DIR (run record, weights), --checkpoint-every K and --resume DIR.
 import { join } from 'node:path';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { makeDirectory } from '../io/outputPath.js';
 import type { TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
 import { ConfigError, parseNumberText, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
-import { writeRun } from '../io/runRecord.js';
-import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
+import { checkRunDirectory, newRunId, writeRun } from '../io/runRecord.js';
+import { CHECKPOINT_FILE, readCheckpointFile, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
 import { stringifyJson } from '../io/json.js';
 
@@ -42,6 +43,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   let resume: TrainCheckpoint | undefined;
   let checkpointEvery: number | undefined;
   let out: string | undefined;
+  /** One id for run.json, the weights and every checkpoint of this run (kept across resumes). */
+  let runId = newRunId();
   try {
     parsed = parseTrainFlags(argv, EXTRA_FLAGS);
     if (parsed.extra.help) {
@@ -64,7 +67,10 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       const extra = Object.keys(parsed.config).filter((k) => !RESUMABLE_FLAGS.has(k as keyof TrainConfig));
       if (extra.length) throw new ConfigError(`--resume takes the run's config from its checkpoint; drop ${extra.map((k) => k).join(', ')}`);
       try {
-        resume = await readCheckpoint(join(resumeDir, CHECKPOINT_FILE));
+        const stored = await readCheckpointFile(join(resumeDir, CHECKPOINT_FILE));
+        await checkRunDirectory(resumeDir);
+        resume = stored.checkpoint;
+        runId = stored.runId ?? runId;
       } catch (error) {
         throw new ConfigError(`--resume ${resumeDir}: ${(error as Error).message}`);
       }
@@ -101,8 +107,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       },
       checkpointEverySteps: checkpointEvery,
       onCheckpoint: checkpointEvery !== undefined && checkpointPath ? async (checkpoint) => {
-        await mkdir(out!, { recursive: true });
-        await writeCheckpoint(checkpointPath, checkpoint);
+        await makeDirectory(out!);
+        await writeCheckpoint(checkpointPath, checkpoint, runId);
         lastCheckpointStep = checkpoint.step;
       } : undefined,
     });
@@ -112,13 +118,13 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const diverged = result.stopReason === 'diverged';
   const weights = await trainer.weights();
   if ((checkpointEvery !== undefined || resume) && checkpointPath && !diverged) {
-    await writeCheckpoint(checkpointPath, await trainer.checkpoint());
+    await writeCheckpoint(checkpointPath, await trainer.checkpoint(), runId);
     lastCheckpointStep = result.steps;
   }
   trainer.dispose();
   const lastGood = diverged && lastCheckpointStep !== undefined && checkpointPath ? { path: checkpointPath, step: lastCheckpointStep } : null;
   // a diverged run's weights are not a model: run.json records the divergence and the last good checkpoint
-  if (out !== undefined) await writeRun(out, result, diverged ? undefined : weights, diverged ? { lastGoodCheckpoint: lastGood } : {});
+  if (out !== undefined) await writeRun(out, result, diverged ? undefined : weights, diverged ? { lastGoodCheckpoint: lastGood } : {}, runId);
   const v = Array.isArray(c.featureProbability) ? NaN : c.featureProbability / 3 - c.featureProbability ** 2 / 4;
   if (diverged) {
     io.stderr(`persian-rug train: training diverged: ${result.divergence}; ${lastGood ? `the last good checkpoint is ${lastGood.path} (step ${lastGood.step})` : 'no checkpoint was written (use --checkpoint-every K --out DIR)'}${out !== undefined ? `; ${out}/run.json records the divergence, no weights were written` : ''}`);

@@ -9,7 +9,8 @@ import { parseJson, stringifyJson } from './json.js';
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 const FORMAT = 'persian-rug-checkpoint/1';
 
-export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
+/** A checkpoint's bytes; `runId` (see runRecord.ts) goes into the metadata so the run folder can be checked as one. */
+export function encodeCheckpoint(c: TrainCheckpoint, runId?: string): Uint8Array {
   const { nFeatures: n, nHidden: m } = c.weights;
   const win = (data: Float32Array): Tensor => ({ shape: [m, n], data });
   const wout = (data: Float32Array): Tensor => ({ shape: [n, m], data });
@@ -19,7 +20,7 @@ export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
     'adam.encoder.weight.moment': win(c.adam.win.moment), 'adam.encoder.weight.velocity': win(c.adam.win.velocity),
     'adam.decoder.weight.moment': wout(c.adam.wout.moment), 'adam.decoder.weight.velocity': wout(c.adam.wout.velocity),
     'adam.decoder.bias.moment': bias(c.adam.bias.moment), 'adam.decoder.bias.velocity': bias(c.adam.bias.velocity),
-  }, { format: FORMAT, config: stringifyJson(c.config), step: String(c.step), lossHistory: stringifyJson(c.lossHistory) }, { checksum: true });
+  }, { format: FORMAT, ...(runId !== undefined ? { runId } : {}), config: stringifyJson(c.config), step: String(c.step), lossHistory: stringifyJson(c.lossHistory) }, { checksum: true });
 }
 
 /**
@@ -28,6 +29,11 @@ export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
  * match the loss history, losses or weights that are not finite, tensors missing or of the wrong shape.
  */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): TrainCheckpoint {
+  return decodeCheckpointFile(bytes, name).checkpoint;
+}
+
+/** decodeCheckpoint with the run id of its metadata (undefined in files written before run ids). */
+export function decodeCheckpointFile(bytes: Uint8Array, name: string): { checkpoint: TrainCheckpoint; runId: string | undefined } {
   const { tensors, metadata } = decodeSafetensors(bytes, name);
   if (metadata.format !== FORMAT) throw new Error(`${name}: not a persian-rug checkpoint (format ${JSON.stringify(metadata.format ?? null)}, expected ${FORMAT})`);
   let rawConfig: unknown, lossHistory: unknown;
@@ -58,7 +64,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): TrainCheckpoi
     if (bad >= 0) throw new Error(`${name}: tensor ${key}[${bad}] = ${t.data[bad]} is not finite; a checkpoint holds only finite values`);
     return t.data;
   };
-  return {
+  return { runId: metadata.runId, checkpoint: {
     config, step, lossHistory: lossHistory as number[],
     weights: { nFeatures: n, nHidden: m, win: get('encoder.weight', [m, n]), wout: get('decoder.weight', [n, m]), bias: get('decoder.bias', [n]) },
     adam: {
@@ -66,13 +72,17 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): TrainCheckpoi
       wout: { moment: get('adam.decoder.weight.moment', [n, m]), velocity: get('adam.decoder.weight.velocity', [n, m]) },
       bias: { moment: get('adam.decoder.bias.moment', [n]), velocity: get('adam.decoder.bias.velocity', [n]) },
     },
-  };
+  } };
 }
 
-export async function writeCheckpoint(path: string, c: TrainCheckpoint): Promise<void> {
-  await writeFileAtomic(path, encodeCheckpoint(c));
+export async function writeCheckpoint(path: string, c: TrainCheckpoint, runId?: string): Promise<void> {
+  await writeFileAtomic(path, encodeCheckpoint(c, runId));
 }
 
 export async function readCheckpoint(path: string): Promise<TrainCheckpoint> {
   return decodeCheckpoint(await readNamedFile(path, 'the checkpoint'), path);
+}
+
+export async function readCheckpointFile(path: string): Promise<{ checkpoint: TrainCheckpoint; runId: string | undefined }> {
+  return decodeCheckpointFile(await readNamedFile(path, 'the checkpoint'), path);
 }

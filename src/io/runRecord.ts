@@ -1,18 +1,51 @@
 // Run directories: run.json (config, seed, result, loss history) and weights.safetensors, written atomically.
-import { mkdir, rename, writeFile, readFile, rm } from 'node:fs/promises';
+import { rename, writeFile, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ModelWeights, TrainResult } from '../api.js';
 import { encodeSafetensors, decodeSafetensors } from './safetensors.js';
+import { makeDirectory } from './outputPath.js';
+import { parseJson } from './json.js';
 import { stringifyJson } from './json.js';
 
 export const RUN_RECORD_FILE = 'run.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 
-/** Writes to a temp file in the same directory, then renames: readers see the old file or the whole new one. */
+/** A write that failed: the message names the file and the reason (ENOSPC: "the disk is full"). */
+export class FileWriteError extends Error {
+  constructor(readonly path: string, readonly code: string) {
+    super(`cannot write ${path}: ${describeWriteError(code)}`);
+    this.name = 'FileWriteError';
+  }
+}
+
+export function describeWriteError(code: string): string {
+  const known: Record<string, string> = {
+    ENOSPC: 'the disk is full (ENOSPC)', EDQUOT: 'the disk quota is exhausted (EDQUOT)', EROFS: 'the file system is read-only (EROFS)',
+    EACCES: 'permission denied (EACCES)', EPERM: 'not permitted (EPERM)', EISDIR: 'a folder is in the way (EISDIR)',
+    ENOTDIR: 'a part of the path is a file, not a folder (ENOTDIR)', ENOENT: 'its folder does not exist (ENOENT)', EIO: 'an I/O error (EIO)',
+  };
+  return known[code] ?? code;
+}
+
+/**
+ * Writes to a temp file in the same directory (PATH.tmp-PID-TIME), then renames: readers see the old file or the
+ * whole new one. On any failure the temp file is removed and a FileWriteError names `path`.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(temp, data);
-  await rename(temp, path);
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new FileWriteError(path, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+  }
+}
+
+/** A new run id: a random UUID written into run.json, the weights' and the checkpoint's metadata of one run. */
+export function newRunId(): string {
+  return randomUUID();
 }
 
 export function weightTensors(w: ModelWeights): Record<string, { shape: number[]; data: Float32Array }> {
@@ -24,16 +57,17 @@ export function weightTensors(w: ModelWeights): Record<string, { shape: number[]
 }
 
 /**
- * Writes DIR/run.json ({ format, ...result, ...extra }) and DIR/weights.safetensors. Without weights (a run that
- * diverged: its weights are not a model) only run.json is written and a weights file left from before is removed,
- * so the directory never pairs a run record with weights of another run.
+ * Writes DIR/run.json ({ format, runId, ...result, ...extra }) and DIR/weights.safetensors (runId in its metadata).
+ * Without weights (a run that diverged: its weights are not a model) only run.json is written and a weights file
+ * left from before is removed. A kill between the two renames can leave the new weights beside the old run.json:
+ * their run ids then differ and every reader refuses the pair (checkRunDirectory).
  */
-export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights | undefined, extra: Record<string, unknown> = {}): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const metadata = { format: 'persian-rug/1', config: stringifyJson(result.config) };
+export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights | undefined, extra: Record<string, unknown> = {}, runId = newRunId()): Promise<void> {
+  await makeDirectory(dir);
+  const metadata = { format: 'persian-rug/1', runId, config: stringifyJson(result.config) };
   if (weights) await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(weightTensors(weights), metadata, { checksum: true }));
   else await rm(join(dir, WEIGHTS_FILE), { force: true });
-  await writeFileAtomic(join(dir, RUN_RECORD_FILE), stringifyJson({ format: 'persian-rug/1', ...result, ...extra }, 1) + '\n');
+  await writeFileAtomic(join(dir, RUN_RECORD_FILE), stringifyJson({ format: 'persian-rug/1', runId, ...result, ...extra }, 1) + '\n');
 }
 
 /** The bytes of `path`, or an error "PATH: cannot read WHAT (ENOENT)" (made by makeError) naming why not. */
@@ -51,8 +85,13 @@ export async function readNamedFile(path: string, what: string, makeError: (mess
  * missing tensors, shapes that do not fit together, or a value that is not finite. Nothing is half-loaded.
  */
 export async function readWeights(path: string): Promise<ModelWeights> {
+  return (await readWeightsFile(path)).weights;
+}
+
+/** readWeights with the run id of the weights' metadata (undefined in files written before run ids). */
+export async function readWeightsFile(path: string): Promise<{ weights: ModelWeights; runId: string | undefined }> {
   const bytes = await readNamedFile(path, 'the weights');
-  const { tensors } = decodeSafetensors(bytes, path);
+  const { tensors, metadata } = decodeSafetensors(bytes, path);
   const enc = tensors['encoder.weight'], dec = tensors['decoder.weight'], bias = tensors['decoder.bias'];
   if (!enc || !dec || !bias) throw new Error(`${path}: needs tensors encoder.weight, decoder.weight and decoder.bias`);
   const [m, n] = enc.shape;
@@ -64,5 +103,34 @@ export async function readWeights(path: string): Promise<ModelWeights> {
     const bad = t.data.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) throw new Error(`${path}: tensor ${key}[${bad}] = ${t.data[bad]} is not finite; not a usable model`);
   }
-  return { nFeatures: n, nHidden: m, win: enc.data, wout: dec.data, bias: bias.data };
+  return { weights: { nFeatures: n, nHidden: m, win: enc.data, wout: dec.data, bias: bias.data }, runId: metadata.runId };
+}
+
+/**
+ * Throws an Error naming the files unless the run files in `dir` (run.json, weights.safetensors,
+ * checkpoint.safetensors, those that exist and can be read) carry one run id: a folder is one run. Files written
+ * before run ids carry none; a folder of only such files passes. Damage in a file is left to its own reader.
+ */
+export async function checkRunDirectory(dir: string): Promise<void> {
+  const ids: Array<[string, string | undefined]> = [];
+  const record = await readFile(join(dir, RUN_RECORD_FILE), 'utf8').then((text) => parseJson(text), () => undefined).catch(() => undefined);
+  if (record !== undefined && record !== null && typeof record === 'object') {
+    const id = (record as { runId?: unknown }).runId;
+    ids.push([RUN_RECORD_FILE, typeof id === 'string' ? id : undefined]);
+  }
+  for (const file of [WEIGHTS_FILE, 'checkpoint.safetensors']) {
+    const bytes = await readFile(join(dir, file)).catch(() => undefined);
+    if (!bytes) continue;
+    try {
+      ids.push([file, decodeSafetensors(new Uint8Array(bytes), file).metadata.runId]);
+    } catch {
+      // damaged: its reader says so
+    }
+  }
+  const [firstFile, firstId] = ids[0] ?? [];
+  const other = ids.find(([, id]) => id !== firstId);
+  if (other) {
+    const name = (id: string | undefined) => (id === undefined ? 'no run id (an older or another program\'s file)' : `run ${id}`);
+    throw new Error(`${dir} mixes two runs: ${firstFile} is of ${name(firstId)}, ${other[0]} of ${name(other[1])}; a folder holds one run (train again with --force, or put the files of one run together)`);
+  }
 }

@@ -107,6 +107,10 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'safetensors data'):
   }
   if (covered !== dataLength) throw new Error(`${name}: ${dataLength - covered} bytes after the last tensor; corrupted or not safetensors`);
   const stored = (metadata as Record<string, string>)[CHECKSUM_KEY];
+  const format = (metadata as Record<string, unknown>).format;
+  if (stored === undefined && typeof format === 'string' && format.startsWith('persian-rug')) {
+    throw new Error(`${name}: has no ${CHECKSUM_KEY} checksum, which every ${format} file carries; the file was altered or damaged`);
+  }
   if (stored !== undefined) {
     const { [CHECKSUM_KEY]: _stored, ...rest } = metadata as Record<string, string>;
     const actual = checksum(new TextEncoder().encode(JSON.stringify({ ...header, __metadata__: rest })), bytes.subarray(dataStart));
