@@ -6,7 +6,7 @@ import { makeDirectory } from '../io/outputPath.js';
 import type { TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
 import { ConfigError, parseNumberText, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
-import { checkRunDirectory, newRunId, writeRun } from '../io/runRecord.js';
+import { checkRunDirectory, runIdOf, writeRun } from '../io/runRecord.js';
 import { CHECKPOINT_FILE, readCheckpointFile, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
 import { stringifyJson } from '../io/json.js';
@@ -43,8 +43,6 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   let resume: TrainCheckpoint | undefined;
   let checkpointEvery: number | undefined;
   let out: string | undefined;
-  /** One id for run.json, the weights and every checkpoint of this run (kept across resumes). */
-  let runId = newRunId();
   try {
     parsed = parseTrainFlags(argv, EXTRA_FLAGS);
     if (parsed.extra.help) {
@@ -70,7 +68,6 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         const stored = await readCheckpointFile(join(resumeDir, CHECKPOINT_FILE));
         await checkRunDirectory(resumeDir);
         resume = stored.checkpoint;
-        runId = stored.runId ?? runId;
       } catch (error) {
         throw new ConfigError(`--resume ${resumeDir}: ${(error as Error).message}`);
       }
@@ -88,6 +85,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     return usageError(error);
   }
   const c = trainer.config;
+  /** One id for run.json, the weights and every checkpoint of this run (the same across resumes). */
+  const runId = runIdOf(c);
   const label = `n=${c.nFeatures} m=${c.nHidden} p=${Array.isArray(c.featureProbability) ? 'per-feature' : c.featureProbability} ${c.backend}`;
   let lastPlain = 0;
   const checkpointPath = out !== undefined ? join(out, CHECKPOINT_FILE) : undefined;
@@ -124,7 +123,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   trainer.dispose();
   const lastGood = diverged && lastCheckpointStep !== undefined && checkpointPath ? { path: checkpointPath, step: lastCheckpointStep } : null;
   // a diverged run's weights are not a model: run.json records the divergence and the last good checkpoint
-  if (out !== undefined) await writeRun(out, result, diverged ? undefined : weights, diverged ? { lastGoodCheckpoint: lastGood } : {}, runId);
+  if (out !== undefined) await writeRun(out, result, diverged ? undefined : weights, diverged ? { lastGoodCheckpoint: lastGood } : {});
   const v = Array.isArray(c.featureProbability) ? NaN : c.featureProbability / 3 - c.featureProbability ** 2 / 4;
   if (diverged) {
     io.stderr(`persian-rug train: training diverged: ${result.divergence}; ${lastGood ? `the last good checkpoint is ${lastGood.path} (step ${lastGood.step})` : 'no checkpoint was written (use --checkpoint-every K --out DIR)'}${out !== undefined ? `; ${out}/run.json records the divergence, no weights were written` : ''}`);

@@ -1,8 +1,8 @@
 // Run directories: run.json (config, seed, result, loss history) and weights.safetensors, written atomically.
 import { rename, writeFile, readFile, rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ModelWeights, TrainResult } from '../api.js';
+import type { ModelWeights, ResolvedTrainConfig, TrainResult } from '../api.js';
 import { encodeSafetensors, decodeSafetensors } from './safetensors.js';
 import { makeDirectory } from './outputPath.js';
 import { parseJson } from './json.js';
@@ -43,9 +43,16 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** A new run id: a random UUID written into run.json, the weights' and the checkpoint's metadata of one run. */
-export function newRunId(): string {
-  return randomUUID();
+/**
+ * The run id written into run.json, the weights' and the checkpoint's metadata: 16 hex digits of the SHA-256 of the
+ * config (keys sorted, threads left out: it never changes results). Training is deterministic, so equal ids mean
+ * the same run, resumed or not, on any thread count, and files stay byte-identical between identical runs; with
+ * the step count beside it (run.json steps, the weights' `step`) it names one state of one run.
+ */
+export function runIdOf(config: ResolvedTrainConfig): string {
+  const { threads: _threads, ...rest } = config;
+  const canonical = stringifyJson(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1))));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
 export function weightTensors(w: ModelWeights): Record<string, { shape: number[]; data: Float32Array }> {
@@ -62,9 +69,10 @@ export function weightTensors(w: ModelWeights): Record<string, { shape: number[]
  * left from before is removed. A kill between the two renames can leave the new weights beside the old run.json:
  * their run ids then differ and every reader refuses the pair (checkRunDirectory).
  */
-export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights | undefined, extra: Record<string, unknown> = {}, runId = newRunId()): Promise<void> {
+export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights | undefined, extra: Record<string, unknown> = {}): Promise<void> {
   await makeDirectory(dir);
-  const metadata = { format: 'persian-rug/1', runId, config: stringifyJson(result.config) };
+  const runId = runIdOf(result.config);
+  const metadata = { format: 'persian-rug/1', runId, step: String(result.steps), config: stringifyJson(result.config) };
   if (weights) await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(weightTensors(weights), metadata, { checksum: true }));
   else await rm(join(dir, WEIGHTS_FILE), { force: true });
   await writeFileAtomic(join(dir, RUN_RECORD_FILE), stringifyJson({ format: 'persian-rug/1', runId, ...result, ...extra }, 1) + '\n');
@@ -108,21 +116,27 @@ export async function readWeightsFile(path: string): Promise<{ weights: ModelWei
 
 /**
  * Throws an Error naming the files unless the run files in `dir` (run.json, weights.safetensors,
- * checkpoint.safetensors, those that exist and can be read) carry one run id: a folder is one run. Files written
- * before run ids carry none; a folder of only such files passes. Damage in a file is left to its own reader.
+ * checkpoint.safetensors, those that exist and can be read) carry one run id, and run.json's steps are the
+ * weights' step: a folder is one state of one run. Files written before run ids carry none; a folder of only such
+ * files passes. Damage in a file is left to its own reader.
  */
 export async function checkRunDirectory(dir: string): Promise<void> {
   const ids: Array<[string, string | undefined]> = [];
   const record = await readFile(join(dir, RUN_RECORD_FILE), 'utf8').then((text) => parseJson(text), () => undefined).catch(() => undefined);
+  let recordSteps: unknown;
+  let weightsStep: string | undefined;
   if (record !== undefined && record !== null && typeof record === 'object') {
     const id = (record as { runId?: unknown }).runId;
+    recordSteps = (record as { steps?: unknown }).steps;
     ids.push([RUN_RECORD_FILE, typeof id === 'string' ? id : undefined]);
   }
   for (const file of [WEIGHTS_FILE, 'checkpoint.safetensors']) {
     const bytes = await readFile(join(dir, file)).catch(() => undefined);
     if (!bytes) continue;
     try {
-      ids.push([file, decodeSafetensors(new Uint8Array(bytes), file).metadata.runId]);
+      const { metadata } = decodeSafetensors(new Uint8Array(bytes), file);
+      ids.push([file, metadata.runId]);
+      if (file === WEIGHTS_FILE) weightsStep = metadata.step;
     } catch {
       // damaged: its reader says so
     }
@@ -132,5 +146,8 @@ export async function checkRunDirectory(dir: string): Promise<void> {
   if (other) {
     const name = (id: string | undefined) => (id === undefined ? 'no run id (an older or another program\'s file)' : `run ${id}`);
     throw new Error(`${dir} mixes two runs: ${firstFile} is of ${name(firstId)}, ${other[0]} of ${name(other[1])}; a folder holds one run (train again with --force, or put the files of one run together)`);
+  }
+  if (weightsStep !== undefined && recordSteps !== undefined && String(recordSteps) !== weightsStep) {
+    throw new Error(`${dir} mixes two states of run ${firstId}: ${RUN_RECORD_FILE} is at step ${String(recordSteps)}, ${WEIGHTS_FILE} at step ${weightsStep}; a folder holds one state of one run (train again with --force)`);
   }
 }
