@@ -10,6 +10,7 @@ import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
 import { SweepProgress } from '../sweep/progress.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
+import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
 import { parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 
@@ -25,7 +26,7 @@ export const SWEEP_FLAGS: CommandFlags = {
     { key: 'nHidden', flag: 'm', kind: 'axis', integer: true, min: 1, max: MAX_FEATURES, valueName: 'LIST', help: 'hidden widths instead of --r, integers in [1, min n]' },
     { key: 'featureProbability', flag: 'p', kind: 'axis', min: 0, minExclusive: true, max: 1, required: true, help: 'feature probabilities in (0, 1], e.g. 0.002001:0.8:20' },
     { key: 'seeds', flag: 'seeds', kind: 'int', min: 1, max: 1000, default: 1, valueName: 'K', help: 'seeds --seed .. --seed + K - 1 for trained and rug cells' },
-    { key: 'out', flag: 'out', kind: 'string', valueName: 'FILE', help: 'the results file (JSON Lines); it must not exist unless --resume' },
+    { key: 'out', flag: 'out', kind: 'string', valueName: 'FILE', help: 'the results file (JSON Lines); it must not exist unless --resume. One sweep writes it at a time: FILE.lock names the writer (host, pid, start); a second writer exits 2 naming it' },
     { key: 'resume', flag: 'resume', kind: 'boolean', help: 'skip the cells FILE already has (a cut-off last line is reported and removed)' },
     { key: 'shard', flag: 'shard', kind: 'string', valueName: 'i/N', parse: (text) => parseShard(text), help: 'run only cells whose position in the key-sorted grid is i mod N (Slurm arrays, CI matrices)' },
     { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'trained cells on K worker threads; 0: in this thread' },
@@ -131,10 +132,7 @@ export interface SweepOutcome {
 
 /** Runs a parsed plan (also used by `reproduce`). Returns null when it failed with a usage error already reported. */
 export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', scale = 1): Promise<SweepOutcome | null> {
-  const all = expandGrid(plan.spec);
-  const mine = shardCells(all, plan.shard.index, plan.shard.count);
-  const id = gridId(plan.spec);
-  let skippedKeys = new Set<string>();
+  let lock: FileLock | undefined;
   const exists = plan.out !== '' && await fileExists(plan.out);
   if (!plan.dryRun) {
     const dir = dirname(plan.out);
@@ -146,10 +144,31 @@ export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', s
       io.stderr(`persian-rug ${name}: --out ${plan.out} is a directory; --out takes the results file`);
       return null;
     }
-    if (exists && !plan.resume && (await stat(plan.out)).size > 0) {
-      io.stderr(`persian-rug ${name}: --out ${plan.out} already exists; add --resume to continue it, or choose another file`);
+    try {
+      lock = await lockFile(plan.out, `persian-rug ${name}`);
+    } catch (error) {
+      if (!(error instanceof FileLockedError)) throw error;
+      io.stderr(`persian-rug ${name}: --out ${error.message}`);
       return null;
     }
+    for (const note of lock.notes) io.stderr(`${name}: ${note}`);
+  }
+  try {
+    return await executeLocked(plan, io, name, scale);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: number): Promise<SweepOutcome | null> {
+  const exists = plan.out !== '' && await fileExists(plan.out); // again: under the lock
+  const all = expandGrid(plan.spec);
+  const mine = shardCells(all, plan.shard.index, plan.shard.count);
+  const id = gridId(plan.spec);
+  let skippedKeys = new Set<string>();
+  if (!plan.dryRun && exists && !plan.resume && (await stat(plan.out)).size > 0) {
+    io.stderr(`persian-rug ${name}: --out ${plan.out} already exists; add --resume to continue it, or choose another file`);
+    return null;
   }
   if (exists && plan.resume) {
     let parsed;
