@@ -8,6 +8,7 @@ import { modelStatistics, optimalSymmetricLoss, typescriptRowPass, type ModelSta
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError } from '../config/schema.js';
 import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
+import { parseJson, stringifyJson } from '../io/json.js';
 
 export const MEASURE_FLAGS: CommandFlags = {
   fields: [
@@ -63,7 +64,7 @@ async function readRunRecord(dir: string): Promise<RunRecord> {
   }
   let record: unknown;
   try {
-    record = JSON.parse(text);
+    record = parseJson(text);
   } catch (error) {
     throw new ConfigError(`${file}: not valid JSON (${(error as Error).message}); corrupted?`);
   }
@@ -238,7 +239,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   const seconds = (performance.now() - start) / 1000;
   if (io.stderrStatus) io.stderrStatus('');
   const result = summary(flags.dir, run, statistics, flags.backend, seconds, flags.samples, notes);
-  if (flags.json) io.stdout(JSON.stringify(result));
+  if (flags.json) io.stdout(stringifyJson(result));
   else for (const line of table(result)) io.stdout(line);
   return EXIT.ok;
 }

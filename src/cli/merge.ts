@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../io/runRecord.js';
 import { FileLockedError, lockFile } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
 import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { parseJson, stringifyJson } from '../io/json.js';
 
 export const MERGE_FLAGS: CommandFlags = {
   fields: [
@@ -48,7 +49,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   const path = flags.string('grid');
   if (path !== undefined) {
     try {
-      const parsed = JSON.parse(await readFile(path, 'utf8'));
+      const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown };
       const spec = (parsed.grid ?? parsed) as GridSpec;
       checkGrid(spec);
       grids = [spec];
@@ -87,7 +88,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   }
   const missing = report.grids.reduce((t, g) => t + g.missing.length, 0);
   if (flags.on('json')) {
-    io.stdout(JSON.stringify({ out, files, records: report.records.length, duplicates: report.duplicates, grids: report.grids }));
+    io.stdout(stringifyJson({ out, files, records: report.records.length, duplicates: report.duplicates, grids: report.grids }));
   } else {
     io.stdout(`merge: ${report.records.length} cells from ${files.length} file(s) -> ${out}`);
     if (report.duplicates.length) {

@@ -12,6 +12,7 @@ import { readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError, describeField } from '../config/schema.js';
 import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
+import { stringifyJson } from '../io/json.js';
 
 export const RUG_FLAGS: CommandFlags = {
   fields: [
@@ -198,7 +199,7 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
     png: flags.png ?? null, trained: flags.trained ?? null, seconds,
   };
   if (flags.json) {
-    io.stdout(JSON.stringify(summary));
+    io.stdout(stringifyJson(summary));
     return EXIT.ok;
   }
   io.stdout(`Persian rug n=${n} m=${m} (r=${r.toPrecision(4)}) p=${p} seed=${seed}: ${flags.samples} Monte-Carlo samples, ${flags.backend}`);

@@ -5,6 +5,7 @@ import {
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError } from '../config/schema.js';
 import { fieldOf, parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { stringifyJson } from '../io/json.js';
 
 export const THEORY_FLAGS: CommandFlags = {
   fields: [
@@ -119,7 +120,7 @@ export async function runTheory(argv: readonly string[], io: Pick<CliIo, 'stdout
   const rows: Row[] = [];
   for (const p of ps) for (const { r, n, m } of pairs) rows.push(evaluate(p, r, n, m));
   if (flags.on('json')) {
-    io.stdout(JSON.stringify(rows.length === 1 ? rows[0] : rows));
+    io.stdout(stringifyJson(rows.length === 1 ? rows[0] : rows));
   } else if (flags.on('csv') || rows.length > 1) {
     const columns = CSV_COLUMNS.filter((key) => rows.some((row) => row[key] !== undefined));
     io.stdout(columns.join(','));

@@ -9,6 +9,7 @@ import { writeRun } from '../io/runRecord.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
 import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { stringifyJson } from '../io/json.js';
 
 export const TRAIN_FLAGS: CommandFlags = {
   fields: [
@@ -114,7 +115,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   }
   if (parsed.on('json')) {
     const { lossHistory: _history, perFeatureLoss: _perFeature, ...summary } = result;
-    io.stdout(JSON.stringify({ ...summary, bestConstantLoss: v, out: out ?? null }));
+    io.stdout(stringifyJson({ ...summary, bestConstantLoss: v, out: out ?? null }));
   } else {
     io.stdout(`trained ${label} for ${result.steps} steps (${result.stopReason}) in ${result.seconds.toFixed(1)} s, ${Math.round(result.samplesPerSecond)} samples/s`);
     io.stdout(`  train loss (last ${Math.min(200, result.steps)} steps) ${result.trainLoss.toExponential(4)}`);
