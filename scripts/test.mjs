@@ -42,6 +42,9 @@ if (want('unit')) {
     const suiteErrors = json.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
     failed += suiteErrors;
     stages.push(`vitest: ${json.numPassedTests} passed, ${json.numFailedTests + suiteErrors} failed`);
+    // the hostile-input corpus (test/reliability/corpus.test.ts) prints its own line: cases and mishandled ones
+    const corpus = /CORPUS: (\d+) cases, (\d+) mishandled/.exec(r.out);
+    if (corpus) stages.push(`  hostile-input corpus: ${corpus[1]} cases, ${corpus[2]} mishandled`);
   } catch {
     failed++; stages.push(`vitest: no report (exit ${r.status})`);
   }

@@ -1,6 +1,7 @@
 // The CLI entry: the only code that touches argv, stdout, stderr and exit codes.
 import { runTrain } from './train.js';
 import { EXIT, type CliIo } from './io.js';
+import { describeWriteError, FileWriteError } from '../io/runRecord.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
@@ -33,7 +34,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`persian-rug: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return EXIT.usage;
   }
-  return (await command.run())(rest, io);
+  try {
+    return await (await command.run())(rest, io);
+  } catch (error) {
+    // a write that failed at run time (disk full, permissions changed): one line naming the file, exit 1
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof FileWriteError || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
+      io.stderr(`persian-rug ${name}: ${error instanceof FileWriteError ? error.message : describeErrno(error as NodeJS.ErrnoException)}`);
+      return EXIT.failure;
+    }
+    throw error;
+  }
+}
+
+/** "cannot write PATH: the disk is full (ENOSPC)" from a node fs error (its path, when it has one). */
+function describeErrno(error: NodeJS.ErrnoException): string {
+  const what = describeWriteError(error.code!);
+  return error.path ? `${error.syscall === 'open' || error.syscall === 'write' || error.syscall === 'rename' ? 'cannot write' : `${error.syscall ?? 'cannot use'}`} ${error.path}: ${what}` : `${error.syscall ?? 'a file operation'} failed: ${what}`;
 }
 
 /** Binds main to the process (used by bin/persian-rug.js). */

@@ -1,6 +1,5 @@
 // `persian-rug merge`: join sweep shard files into one, report duplicated cells and cells of the grid no file has.
 import { readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ConfigError } from '../config/schema.js';
 import { checkGrid, type GridSpec } from '../sweep/grid.js';
 import { mergeRecords, type MergeInput } from '../sweep/merge.js';
@@ -9,6 +8,7 @@ import { loadResults } from '../sweep/resultsFile.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { FileLockedError, lockFile } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { checkOutput, FORCE_FIELD } from './output.js';
 import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { parseJson, stringifyJson } from '../io/json.js';
 
@@ -18,6 +18,7 @@ export const MERGE_FLAGS: CommandFlags = {
     { key: 'grid', flag: 'grid', kind: 'string', valueName: 'FILE', help: 'check against this grid instead of the specs stored in the records' },
     { key: 'strict', flag: 'strict', kind: 'boolean', help: 'exit 1 when a cell is missing or duplicated (for schedulers)' },
     { key: 'json', flag: 'json', kind: 'boolean', help: 'print the report as one JSON object on the last stdout line' },
+    { ...FORCE_FIELD, help: 'replace an existing --out file' },
   ],
   positional: { name: 'FILE', min: 1, max: Infinity, missing: 'give at least one results file to merge' },
 };
@@ -40,8 +41,10 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     files = [...flags.positional];
     out = flags.string('out')!;
     if (files.includes(out)) throw new ConfigError(`--out ${out} is also an input; write the merge to a new file`);
-    if (await stat(out).then((s) => s.isDirectory(), () => false)) throw new ConfigError(`--out ${out} is a directory; --out takes the merged file`);
-    if (!(await stat(dirname(out)).then((s) => s.isDirectory(), () => false))) throw new ConfigError(`--out ${out}: directory ${dirname(out)} does not exist`);
+    // the merged file is at most the inputs together; an existing file is replaced only with --force
+    let bytes = 0;
+    for (const file of files) bytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
+    await checkOutput({ flag: '--out', path: out, kind: 'file', bytes, existing: flags.on('force') ? 'allow' : 'refuse' });
   } catch (error) {
     return usageFailure(io, 'merge', error);
   }
@@ -54,7 +57,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
       checkGrid(spec);
       grids = [spec];
     } catch (error) {
-      io.stderr(`persian-rug merge: --grid ${path} is not a grid spec (${(error as Error).message})`);
+      io.stderr(`persian-rug merge: --grid ${path} is not a grid spec (${(error as Error).message.replace(/\s+/g, ' ').slice(0, 200)})`);
       return EXIT.usage;
     }
   }

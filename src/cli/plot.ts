@@ -1,8 +1,6 @@
 // `persian-rug plot`: the paper's figures (PAPER.md §6) from sweep results, as SVG and PNG files in a directory.
-import { stat } from 'node:fs/promises';
 import { makeDirectory } from '../io/outputPath.js';
 import { join } from 'node:path';
-import { ConfigError } from '../config/schema.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { loadResults } from '../sweep/resultsFile.js';
 import { sweepFigures, type FigureOptions } from '../plot/figures.js';
@@ -10,6 +8,7 @@ import { renderSvg } from '../plot/svg.js';
 import { renderPng } from '../plot/raster.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
+import { checkOutput, FORCE_FIELD } from './output.js';
 import { parseFlags, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
@@ -20,6 +19,7 @@ export const PLOT_FLAGS: CommandFlags = {
     { key: 'atR', flag: 'at-r', kind: 'axis', min: 0, minExclusive: true, max: 1, defaultText: 'up to 3', help: 'r of the loss-vs-p panels and histograms (same forms)' },
     { key: 'format', flag: 'format', kind: 'enums', choices: ['svg', 'png'], default: 'svg,png', valueName: 'F', help: 'svg, png or svg,png' },
     { key: 'json', flag: 'json', kind: 'boolean', help: 'print the list of files as one JSON object on the last stdout line' },
+    { ...FORCE_FIELD, help: 'write into an --out folder that is not empty (figures of the same names are replaced)' },
   ],
   positional: { name: 'RESULTS', min: 1, max: Infinity, missing: 'give at least one results file (persian-rug sweep --out FILE)' },
 };
@@ -38,6 +38,7 @@ export interface PlotRequest {
   options: FigureOptions;
   formats: ('svg' | 'png')[];
   json: boolean;
+  force: boolean;
 }
 
 function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
@@ -46,7 +47,7 @@ function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
   const options: FigureOptions = {};
   if (flags.given('atP')) options.atP = flags.list('atP');
   if (flags.given('atR')) options.atR = flags.list('atR');
-  return { files: [...flags.positional], out: flags.string('out')!, options, formats: flags.strings('format') as ('svg' | 'png')[], json: flags.on('json') };
+  return { files: [...flags.positional], out: flags.string('out')!, options, formats: flags.strings('format') as ('svg' | 'png')[], json: flags.on('json'), force: flags.on('force') };
 }
 
 /**
@@ -90,7 +91,8 @@ export async function runPlot(argv: readonly string[], io: CliIo): Promise<numbe
   try {
     request = parsePlotFlags(argv);
     if (request === 'help') { io.stdout(PLOT_USAGE); return EXIT.ok; }
-    if (await stat(request.out).then((s) => !s.isDirectory(), () => false)) throw new ConfigError(`--out ${request.out} is a file; --out takes a directory (created if missing)`);
+    // figures are a few hundred kB each; a folder that already holds files is written into only with --force
+    await checkOutput({ flag: '--out', path: request.out, kind: 'directory', bytes: 64 << 20, existing: request.force ? 'allow' : 'empty-ok' });
   } catch (error) {
     return usageFailure(io, 'plot', error);
   }

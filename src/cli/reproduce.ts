@@ -8,6 +8,7 @@ import { formatDuration, planSeconds, trainStepSeconds } from '../sweep/cost.js'
 import { executeSweep, describeGrid, type SweepPlan } from './sweep.js';
 import { loadRecords, writeFigures } from './plot.js';
 import { EXIT, type CliIo } from './io.js';
+import { checkOutput } from './output.js';
 import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 
 
@@ -88,6 +89,12 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
   const dir = out ?? `reproduce-${scale}`;
   const spec = SCALES[scale];
   const cells = expandGrid(spec);
+  try {
+    // the folder is resumed when it exists (results.jsonl is continued); a few kB a record, figures on top
+    await checkOutput({ flag: '--out', path: dir, kind: 'directory', bytes: cells.length * 8192 + (64 << 20), existing: 'allow' });
+  } catch (error) {
+    return usageFailure(io, 'reproduce', error);
+  }
   const cores: number = await import('../worker/host.js').then((h) => h.hardwareConcurrency());
   const threads: number = workers === undefined ? cores : workers;
   const factor = await calibrate();

@@ -1,5 +1,5 @@
 // `persian-rug rug`: build the Persian rug (PAPER.md §5), fit (A, mu) by theory and/or Adam, Monte-Carlo loss vs L*, PNG.
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { ModelWeights } from '../api.js';
 import { optimalSymmetricLoss } from '../theory/index.js';
@@ -10,6 +10,7 @@ import {
 import { encodePng } from '../plot/png.js';
 import { checkRunDirectory, readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
+import { checkOutput, FORCE_FIELD } from './output.js';
 import { checkNumber, ConfigError, describeField } from '../config/schema.js';
 import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
@@ -30,6 +31,7 @@ export const RUG_FLAGS: CommandFlags = {
     { key: 'block', flag: 'block', kind: 'int', min: 1, max: MAX_IMAGE_BLOCK, valueName: 'B', defaultText: 'min(n, 64)', help: `entries per side of the block drawn, an integer in [1, min(n, ${MAX_IMAGE_BLOCK})]` },
     { key: 'trained', flag: 'trained', kind: 'string', valueName: 'DIR', help: 'a run directory (persian-rug train --out DIR) whose W = W_out W_in is drawn beside the rug; needs --png' },
     { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as one JSON object on the last stdout line: n, m, p, A, mu, loss, lossStdErr, theoryLoss (L*), fit, seconds, ...; with --fit both the top-level fit is the theory\'s and fits.adam holds Adam\'s' },
+    { ...FORCE_FIELD, help: 'replace an existing --png file' },
   ],
   exclusive: [['nHidden', 'ratio']],
 };
@@ -51,6 +53,7 @@ interface RugFlags {
   samples: number;
   backend: 'wasm' | 'js';
   png?: string;
+  force: boolean;
   block: number;
   trained?: string;
   json: boolean;
@@ -75,7 +78,7 @@ export function parseRugFlags(argv: readonly string[]): RugFlags {
   if (trained !== undefined && png === undefined) throw new ConfigError(`--trained = ${trained} needs --png FILE (the trained W is drawn beside the rug)`);
   if (flags.given('block') && png === undefined) throw new ConfigError(`--block = ${flags.number('block')} needs --png FILE`);
   return {
-    n, m, p: flags.number('featureProbability')!, png, trained, help: false,
+    n, m, p: flags.number('featureProbability')!, png, trained, force: flags.on('force'), help: false,
     fit: flags.string('fit') as RugFlags['fit'],
     backend: flags.string('backend') as RugFlags['backend'],
     seed: flags.number('seed')!,
@@ -96,19 +99,13 @@ async function loadTrained(path: string): Promise<ModelWeights> {
     throw new ConfigError(`--trained = ${path}: no such file or directory`);
   }
   try {
-    if (file !== path) await checkRunDirectory(path);
+    if (file !== path) await checkRunDirectory(path, { recordMustParse: true });
     return await readWeights(file);
   } catch (error) {
     throw new ConfigError(`--trained = ${path}: cannot read ${file}: ${(error as Error).message}`);
   }
 }
 
-/** ConfigError unless the PNG's directory exists. */
-async function checkOutputDirectory(file: string): Promise<void> {
-  const dir = dirname(file);
-  const ok = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!ok) throw new ConfigError(`--png = ${file}: directory ${dir} does not exist`);
-}
 
 interface FitReport {
   fit: 'theory' | 'adam';
@@ -141,7 +138,8 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
       return EXIT.ok;
     }
     if (flags.trained !== undefined) trained = await loadTrained(flags.trained);
-    if (flags.png !== undefined) await checkOutputDirectory(flags.png);
+    // a PNG of B x (2 B + gap) pixels at most a few hundred kB; --force to replace an existing file
+    if (flags.png !== undefined) await checkOutput({ flag: '--png', path: flags.png, kind: 'file', bytes: 1 << 20, existing: flags.force ? 'allow' : 'refuse' });
   } catch (error) {
     return usageFailure(io, 'rug', error);
   }

@@ -1,6 +1,5 @@
 // `persian-rug sweep`: a grid over kind x n x (r | m) x p x seed -> one JSON line per cell; --resume, --shard i/N.
-import { dirname } from 'node:path';
-import { stat } from 'node:fs/promises';
+import { stat, truncate } from 'node:fs/promises';
 import { ConfigError, DEFAULT_STEPS, MAX_FEATURES, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
 import { checkModelMemory } from '../train/trainer.js';
 import {
@@ -12,6 +11,7 @@ import { SweepProgress } from '../sweep/progress.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
 import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { checkOutput, FORCE_FIELD } from './output.js';
 import { parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
@@ -29,6 +29,7 @@ export const SWEEP_FLAGS: CommandFlags = {
     { key: 'seeds', flag: 'seeds', kind: 'int', min: 1, max: 1000, default: 1, valueName: 'K', help: 'seeds --seed .. --seed + K - 1 for trained and rug cells' },
     { key: 'out', flag: 'out', kind: 'string', valueName: 'FILE', help: 'the results file (JSON Lines); it must not exist unless --resume. One sweep writes it at a time: FILE.lock names the writer (host, pid, start); a second writer exits 2 naming it' },
     { key: 'resume', flag: 'resume', kind: 'boolean', help: 'skip the cells FILE already has (a cut-off last line is reported and removed)' },
+    { ...FORCE_FIELD, help: 'start over: an existing FILE is emptied (under its lock) and every cell runs' },
     { key: 'shard', flag: 'shard', kind: 'string', valueName: 'i/N', parse: (text) => parseShard(text), help: 'run only cells whose position in the key-sorted grid is i mod N (Slurm arrays, CI matrices)' },
     { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'trained cells on K worker threads; 0: in this thread' },
     { key: 'rugFit', flag: 'rug-fit', kind: 'enum', choices: ['theory', 'adam'], default: 'theory', help: 'rug cells: theory (A, mu from L*, no training) or adam (the paper\'s recipe)' },
@@ -65,6 +66,8 @@ export interface SweepPlan {
   workers: number | undefined;
   dryRun: boolean;
   json: boolean;
+  /** Empty an existing results file first (--force); without it or --resume an existing file is refused. */
+  force?: boolean;
 }
 
 /** Parses sweep flags into a plan; throws ConfigError on bad input (nothing is run or written). */
@@ -111,7 +114,7 @@ export function parseSweepFlags(argv: readonly string[]): SweepPlan | 'help' {
     checkModelMemory(resolveTrainConfig(cellTrainConfig(cell, spec)));
   }
   return {
-    spec, out: out ?? '', resume: flags.on('resume'), dryRun, json: flags.on('json'),
+    spec, out: out ?? '', resume: flags.on('resume'), force: flags.on('force'), dryRun, json: flags.on('json'),
     shard: (flags.values.shard as SweepPlan['shard'] | undefined) ?? { index: 0, count: 1 },
     workers: flags.number('workers'),
   };
@@ -134,15 +137,13 @@ export interface SweepOutcome {
 /** Runs a parsed plan (also used by `reproduce`). Returns null when it failed with a usage error already reported. */
 export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', scale = 1): Promise<SweepOutcome | null> {
   let lock: FileLock | undefined;
-  const exists = plan.out !== '' && await fileExists(plan.out);
   if (!plan.dryRun) {
-    const dir = dirname(plan.out);
-    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
-      io.stderr(`persian-rug ${name}: --out ${plan.out}: directory ${dir} does not exist`);
-      return null;
-    }
-    if (exists && (await stat(plan.out)).isDirectory()) {
-      io.stderr(`persian-rug ${name}: --out ${plan.out} is a directory; --out takes the results file`);
+    try {
+      // a record is a few kB (trained cells with statistics and histograms up to ~8 kB)
+      await checkOutput({ flag: '--out', path: plan.out, kind: 'file', bytes: expandGrid(plan.spec).length * 8192, existing: 'allow' });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr(`persian-rug ${name}: ${error.message}`);
       return null;
     }
     try {
@@ -168,8 +169,11 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
   const id = gridId(plan.spec);
   let skippedKeys = new Set<string>();
   if (!plan.dryRun && exists && !plan.resume && (await stat(plan.out)).size > 0) {
-    io.stderr(`persian-rug ${name}: --out ${plan.out} already exists; add --resume to continue it, or choose another file`);
-    return null;
+    if (!plan.force) {
+      io.stderr(`persian-rug ${name}: --out ${plan.out} already exists; add --resume to continue it, --force to start it over, or choose another file`);
+      return null;
+    }
+    await truncate(plan.out, 0);
   }
   if (exists && plan.resume) {
     let parsed;

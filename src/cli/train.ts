@@ -1,9 +1,8 @@
 // `persian-rug train`: flags from the TrainConfig schema, progress on stderr, summary or --json on stdout,
 // --out DIR (run record, weights), --checkpoint-every K and --resume DIR.
 import { join } from 'node:path';
-import { stat } from 'node:fs/promises';
-import { makeDirectory } from '../io/outputPath.js';
-import type { TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
+import { makeDirectory, removeStaleTemps } from '../io/outputPath.js';
+import type { ResolvedTrainConfig, TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
 import { ConfigError, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
 import { checkRunDirectory, runIdOf, writeRun } from '../io/runRecord.js';
@@ -11,6 +10,9 @@ import { CHECKPOINT_FILE, readCheckpointFile, writeCheckpoint } from '../io/chec
 import { EXIT, type CliIo } from './io.js';
 import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
+import { checkOutput, FORCE_FIELD, RUN_FILES } from './output.js';
+import { readdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 export const TRAIN_FLAGS: CommandFlags = {
   fields: [
@@ -19,6 +21,7 @@ export const TRAIN_FLAGS: CommandFlags = {
     { key: 'checkpointEvery', flag: 'checkpoint-every', kind: 'int', min: 1, max: 1e9, valueName: 'K', help: 'write DIR/checkpoint.safetensors (weights, Adam state, step, losses) every K steps, atomically; needs --out' },
     { key: 'resume', flag: 'resume', kind: 'string', valueName: 'DIR', help: 'continue the run checkpointed in DIR (its config; only --threads, --json, --out, --checkpoint-every may be given); the result equals the uninterrupted run' },
     { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as one JSON object on the last stdout line' },
+    { ...FORCE_FIELD, help: 'replace the run in --out DIR (its run.json, weights and checkpoint are removed before training)' },
   ],
 };
 
@@ -37,17 +40,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   let resume: TrainCheckpoint | undefined;
   let checkpointEvery: number | undefined;
   let out: string | undefined;
+  let resumeDir: string | undefined;
   try {
     parsed = parseFlags(TRAIN_FLAGS, argv);
     if (parsed.help) {
       io.stdout(TRAIN_USAGE);
       return EXIT.ok;
     }
-    const resumeDir = parsed.string('resume');
+    resumeDir = parsed.string('resume');
     out = parsed.string('out') ?? resumeDir;
-    if (out !== undefined && (await stat(out).then((s) => !s.isDirectory(), () => false))) {
-      throw new ConfigError(`--out ${out} is a file; --out takes a directory (created if missing)`);
-    }
     checkpointEvery = parsed.number('checkpointEvery');
     if (checkpointEvery !== undefined && out === undefined) throw new ConfigError('--checkpoint-every needs --out DIR (or --resume DIR) to write the checkpoint into');
     const given = parsed.trainConfig();
@@ -65,6 +66,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     } else {
       config = resolveTrainConfig(given);
     }
+    if (out !== undefined) await checkRunOutput(out, config, resumeDir, parsed.on('force'));
   } catch (error) {
     return usageError(error);
   }
@@ -73,6 +75,10 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     trainer = await createTrainer(config, { resume });
   } catch (error) {
     return usageError(error);
+  }
+  if (out !== undefined && parsed.on('force') && !sameFolder(out, resumeDir)) {
+    // --force: the folder's old run goes before the new one writes anything (no stale checkpoint can come back)
+    for (const file of RUN_FILES) await rm(join(out, file), { force: true });
   }
   const c = trainer.config;
   /** One id for run.json, the weights and every checkpoint of this run (the same across resumes). */
@@ -129,4 +135,26 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     if (out !== undefined) io.stdout(diverged ? `  wrote ${out}/run.json (stopReason diverged; no weights)` : `  wrote ${out}/run.json and weights.safetensors${checkpointEvery !== undefined ? ' and checkpoint.safetensors' : ''}`);
   }
   return diverged ? EXIT.failure : EXIT.ok;
+}
+
+const sameFolder = (a: string, b: string | undefined): boolean => b !== undefined && resolve(a) === resolve(b);
+
+/**
+ * --out DIR before training: a folder we can write with room for the run (weights, checkpoint, run.json), not
+ * holding a run unless --force (or it is the run being resumed). ConfigError naming --out and DIR otherwise.
+ */
+async function checkRunOutput(out: string, config: ResolvedTrainConfig, resumeDir: string | undefined, force: boolean): Promise<void> {
+  const n = config.nFeatures, m = config.nHidden;
+  const steps = config.steps ?? (config.epochs ?? 1) * Math.ceil(config.samplesPerEpoch / config.batch);
+  const weightsBytes = 4 * (2 * n * m + n) + 4096;
+  const bytes = 4 * weightsBytes + 48 * steps + 65536;
+  const resumingHere = sameFolder(out, resumeDir);
+  const names = await readdir(out).catch(() => [] as string[]);
+  const held = names.filter((name) => RUN_FILES.includes(name));
+  if (!resumingHere && !force) {
+    if (held.length) throw new ConfigError(`--out ${out}: holds a run (${held.join(', ')}); add --force to replace it, or --resume ${out} to continue it`);
+  }
+  // other files in the folder are left alone: only a run's own files make it "a run"
+  await checkOutput({ flag: '--out', path: out, kind: 'directory', bytes, existing: 'allow' });
+  for (const file of RUN_FILES) await removeStaleTemps(join(out, file));
 }

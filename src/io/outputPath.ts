@@ -45,12 +45,13 @@ export interface CheckedOutput {
  */
 export async function checkOutputPath(check: OutputCheck): Promise<CheckedOutput> {
   const { flag, path, kind } = check;
-  const fail = (what: string): never => { throw new OutputPathError(`${flag} ${path}: ${what}`); };
+  // "--out PATH is a file; ..." / "--out PATH: directory X does not exist"
+  const fail = (what: string): never => { throw new OutputPathError(`${flag} ${path}${/^(is|exists|has|contains|needs|cannot) /.test(what) ? ' ' : ': '}${what}`); };
   if (path.trim() === '') fail('is empty');
   if (path.includes('\0')) fail('contains a NUL byte');
   const absolute = resolve(path);
   for (const root of PSEUDO_ROOTS) {
-    if (absolute === root || absolute.startsWith(root + sep)) fail(`is under ${root}, a system file system that holds no files of ours; choose a folder of your own`);
+    if (absolute === root || absolute.startsWith(root + sep)) fail(`is under ${root}, a system file system that holds no files of ours; choose a directory of your own`);
   }
   let ancestor = absolute;
   let exists = false;
@@ -61,26 +62,28 @@ export async function checkOutputPath(check: OutputCheck): Promise<CheckedOutput
       info = await stat(ancestor);
     } catch (error) {
       const why = code(error);
-      if (why === 'ENOTDIR') fail(`a part of the path is a file, not a folder`);
+      if (why === 'ENOTDIR') fail(`a part of the path is a file, not a directory`);
       if (why === 'EACCES') fail(`cannot look into ${dirname(ancestor)} (permission denied)`);
       if (why !== 'ENOENT') fail(`cannot be checked (${why})`);
       const parent = dirname(ancestor);
-      if (parent === ancestor || depth > 4096) fail('has no existing folder above it');
+      if (parent === ancestor || depth > 4096) fail('has no existing directory above it');
       ancestor = parent;
       continue;
     }
     if (ancestor === absolute) {
       exists = true;
       targetIsDirectory = info.isDirectory();
-      if (kind === 'directory' && !targetIsDirectory) fail(`is a file; ${flag} takes a folder`);
-      if (kind === 'file' && targetIsDirectory) fail(`is a folder; ${flag} takes a file name`);
+      if (kind === 'directory' && !targetIsDirectory) fail(`is a file; ${flag} takes a directory`);
+      if (kind === 'file' && targetIsDirectory) fail(`is a directory; ${flag} takes a file name`);
       if (kind === 'directory') break;
       ancestor = dirname(absolute);
       continue;
     }
-    if (!info.isDirectory()) fail(`${ancestor} is a file, not a folder`);
+    if (!info.isDirectory()) fail(`${ancestor} is a file, not a directory`);
     break;
   }
+  // a file's folder must exist (we do not guess a tree of folders from a file name); a folder's parents are made
+  if (kind === 'file' && ancestor !== dirname(absolute)) fail(`directory ${dirname(absolute)} does not exist`);
   const folder = exists && kind === 'directory' ? absolute : ancestor;
   try {
     await access(folder, constants.W_OK | constants.X_OK);
@@ -91,7 +94,7 @@ export async function checkOutputPath(check: OutputCheck): Promise<CheckedOutput
   try {
     const fs = await statfs(folder);
     const pseudo = PSEUDO_FILE_SYSTEMS.get(Number(fs.type));
-    if (pseudo) fail(`${folder} is on ${pseudo}, a system file system that holds no files of ours; choose a folder of your own`);
+    if (pseudo) fail(`${folder} is on ${pseudo}, a system file system that holds no files of ours; choose a directory of your own`);
     const free = Number(fs.bavail) * Number(fs.bsize);
     if (check.bytes !== undefined && check.bytes > free) fail(`needs about ${formatSize(check.bytes)} and ${folder} has ${formatSize(free)} free`);
   } catch (error) {

@@ -118,11 +118,18 @@ export async function readWeightsFile(path: string): Promise<{ weights: ModelWei
  * Throws an Error naming the files unless the run files in `dir` (run.json, weights.safetensors,
  * checkpoint.safetensors, those that exist and can be read) carry one run id, and run.json's steps are the
  * weights' step: a folder is one state of one run. Files written before run ids carry none; a folder of only such
- * files passes. Damage in a file is left to its own reader.
+ * files passes. Damage in a file is left to its own reader (with recordMustParse, a damaged run.json is refused here).
  */
-export async function checkRunDirectory(dir: string): Promise<void> {
+export async function checkRunDirectory(dir: string, options: { recordMustParse?: boolean } = {}): Promise<void> {
   const ids: Array<[string, string | undefined]> = [];
-  const record = await readFile(join(dir, RUN_RECORD_FILE), 'utf8').then((text) => parseJson(text), () => undefined).catch(() => undefined);
+  const text = await readFile(join(dir, RUN_RECORD_FILE), 'utf8').catch(() => undefined);
+  let record: unknown;
+  try {
+    record = text === undefined ? undefined : parseJson(text);
+  } catch (error) {
+    // readers that use only the weights still refuse a folder whose record is damaged: the unit cannot be checked
+    if (options.recordMustParse) throw new Error(`${join(dir, RUN_RECORD_FILE)}: not valid JSON (${(error as Error).message.replace(/\s+/g, ' ').slice(0, 80)}); the run folder is damaged`);
+  }
   let recordSteps: unknown;
   let weightsStep: string | undefined;
   if (record !== undefined && record !== null && typeof record === 'object') {

@@ -2,7 +2,7 @@
 import { appendFile, open, readFile, stat, truncate } from 'node:fs/promises';
 import { formatRecord, parseResults, RECORD_FORMAT, type ParsedResults, type SweepRecord } from './record.js';
 import { ConfigError } from '../train/config.js';
-import { readNamedFile } from '../io/runRecord.js';
+import { FileWriteError, readNamedFile } from '../io/runRecord.js';
 
 export async function fileExists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
@@ -39,7 +39,7 @@ export async function loadResults(path: string): Promise<ParsedResults> {
   if (parsed.badLines.length) {
     const first = parsed.badLines[0];
     const more = parsed.badLines.length > 1 ? ` (and ${parsed.badLines.length - 1} more line(s))` : '';
-    throw new ConfigError(`${path}: line ${first.line} is not a ${RECORD_FORMAT} record (${first.error.slice(0, 120)})${more}; the file is corrupted: remove or repair the line`);
+    throw new ConfigError(`${path}: line ${first.line} is not a ${RECORD_FORMAT} record (${first.error.replace(/\s+/g, ' ').slice(0, 120)})${more}; the file is corrupted: remove or repair the line`);
   }
   if (parsed.partialLine !== '' && !isCutOffRecord(parsed.partialLine)) {
     throw new ConfigError(`${path}: the last line (${parsed.partialLine.length} characters, no newline) is not the start of a ${RECORD_FORMAT} record; not a results file, or corrupted`);
@@ -74,9 +74,12 @@ export class ResultsWriter {
     await handle.close();
   }
 
+  /** Appends one line; a failed write (ENOSPC) rejects with a FileWriteError naming the file, and so do later appends. */
   append(record: SweepRecord): Promise<void> {
     const line = formatRecord(record);
-    this.chain = this.chain.then(() => appendFile(this.path, line));
+    this.chain = this.chain.then(() => appendFile(this.path, line).catch((error: NodeJS.ErrnoException) => {
+      throw new FileWriteError(this.path, error.code ?? error.message);
+    }));
     return this.chain;
   }
 }

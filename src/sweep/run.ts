@@ -152,20 +152,31 @@ export async function runCells(cells: readonly Cell[], options: RunCellsOptions)
     .sort((a, b) => b.cost - a.cost || (a.cell.key < b.cell.key ? -1 : 1)).map((x) => x.cell);
   const failures: { cell: Cell; error: Error }[] = [];
   let next = 0;
+  // A record that cannot be saved (disk full) ends the sweep: no new cell starts, cells still running finish
+  // without being reported as failures, and the save error is thrown once all slots have stopped.
+  let fatal: { error: unknown } | undefined;
   const loop = async (): Promise<void> => {
-    while (next < order.length && !options.shouldStop?.()) {
+    while (next < order.length && !fatal && !options.shouldStop?.()) {
       const cell = order[next++];
       let record: SweepRecord;
       try {
         record = await runCell(cell, options.spec, options.gridId, options.executor);
       } catch (error) {
+        if (fatal) return;
         failures.push({ cell, error: error as Error });
         options.onFailure?.(cell, error as Error);
         continue;
       }
-      await options.onRecord(record);
+      if (fatal) return;
+      try {
+        await options.onRecord(record);
+      } catch (error) {
+        fatal ??= { error };
+        return;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.executor.slots) }, loop));
+  if (fatal) throw fatal.error;
   return failures;
 }

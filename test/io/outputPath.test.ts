@@ -10,7 +10,7 @@ const fresh = () => mkdtemp(join(tmpdir(), 'pr-outpath-'));
 
 describe('checkOutputPath', () => {
   test.each([
-    ['/proc/x', 'directory', /--out \/proc\/x: is under \/proc, a system file system/],
+    ['/proc/x', 'directory', /--out \/proc\/x is under \/proc, a system file system/],
     ['/proc/self/x/y', 'file', /is under \/proc/],
     ['/sys/kernel/x', 'directory', /is under \/sys/],
     ['/dev/null/x', 'file', /is under \/dev/],
@@ -21,9 +21,9 @@ describe('checkOutputPath', () => {
   test('a file where a folder is meant, a folder where a file is meant, a file in the middle of the path', async () => {
     const dir = await fresh();
     await writeFile(join(dir, 'f'), 'x');
-    await expect(checkOutputPath({ flag: '--out', path: join(dir, 'f'), kind: 'directory' })).rejects.toThrow(/: is a file; --out takes a folder/);
-    await expect(checkOutputPath({ flag: '--png', path: dir, kind: 'file' })).rejects.toThrow(/: is a folder; --png takes a file name/);
-    await expect(checkOutputPath({ flag: '--out', path: join(dir, 'f', 'g', 'h'), kind: 'directory' })).rejects.toThrow(/a part of the path is a file|is a file, not a folder/);
+    await expect(checkOutputPath({ flag: '--out', path: join(dir, 'f'), kind: 'directory' })).rejects.toThrow(/ is a file; --out takes a directory/);
+    await expect(checkOutputPath({ flag: '--png', path: dir, kind: 'file' })).rejects.toThrow(/ is a directory; --png takes a file name/);
+    await expect(checkOutputPath({ flag: '--out', path: join(dir, 'f', 'g', 'h'), kind: 'directory' })).rejects.toThrow(/a part of the path is a file|is a file, not a directory/);
   });
 
   test('existing targets need the caller to allow them; an empty folder may be allowed', async () => {

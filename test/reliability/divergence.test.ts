@@ -120,7 +120,9 @@ describe('persian-rug train on divergence', () => {
     expect((await runMain(['train', ...FLAGS, '--out', dir])).code).toBe(0);
     expect(await listing(dir)).toEqual(['run.json', 'weights.safetensors']);
     fault = { step: 3, kind: 'loss' };
-    const r = await runMain(['train', ...FLAGS, '--out', dir, '--json']);
+    // over an existing run only with --force (which removes the old run's files first)
+    expect((await runMain(['train', ...FLAGS, '--out', dir, '--json'])).err).toEqual([expect.stringMatching(/--out .*run: holds a run \(run.json, weights.safetensors\); add --force/)]);
+    const r = await runMain(['train', ...FLAGS, '--out', dir, '--json', '--force']);
     fault = undefined;
     expect(r.code).toBe(1);
     expect(r.err).toEqual([expect.stringMatching(/training diverged: the loss became NaN at step 3; no checkpoint was written/)]);

@@ -61,7 +61,7 @@ const CASES: Record<string, Array<[string[], RegExp]>> = {
     [['--n', '8', '--m', '2', '--p', 'Infinity'], /featureProbability \(--p\) = Infinity is not a number in \(0, 1\]/],
     [['--n', '8', '--m', '2', '--ratio', '0.5', '--p', '0.1'], /nHidden \(--m\) = 2 and ratio \(--ratio\) = 0\.5 conflict/],
     [['--n', '8', '--m', '2', '--p', '0.1', '--samples', '1'], /samples \(--samples\) = 1 is not an integer in \[2, 100000000\]/],
-    [['--n', '8', '--m', '2', '--p', '0.1', '--png', 'OUT/a.png'], /--png = .*: directory .* does not exist/],
+    [['--n', '8', '--m', '2', '--p', '0.1', '--png', 'OUT/a.png'], /--png .*: directory .* does not exist/],
     [['--n', '8', '--m', '2', '--p', '0.1', '--bogus', '1'], /unknown flag --bogus/],
   ],
   sweep: [
