@@ -25,7 +25,7 @@ const kernels: Promise<WebAssembly.Module> = WebAssembly.compileStreaming(fetch(
 const setState = (state: 'idle' | 'training' | 'done' | 'error') => { document.body.dataset.state = state; };
 const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
 
-/** The theory's horizontal lines for (p, r): L* (PAPER.md §4) and the two baselines. */
+/** The theory's horizontal lines for (p, r): L* (docs/theory.md §4) and the two baselines. */
 function theoryLines(p: number, r: number): ReferenceLine[] {
   const lines: ReferenceLine[] = [
     { label: 'best constant v', value: constantLoss(p), color: '#888', dash: [2, 4] },

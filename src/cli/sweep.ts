@@ -23,12 +23,12 @@ export const SWEEP_USAGE = `usage: persian-rug sweep --kind KINDS --n LIST (--r 
 
 Runs every cell of kind x n x (r or m) x p x seed and appends one JSON line per finished cell to FILE: key,
 config, seed, trainLoss, evalLoss, L*(p, m / n) with its optimum, the baselines (zero, constant, linear),
-for trained cells the statistics of PAPER.md §2 and histograms of W's entries, and timings.
+for trained cells the statistics of docs/theory.md §2 and histograms of W's entries, and timings.
 m = max(1, floor(n r)) as in the paper's grid. VALUES are START:STOP:COUNT (inclusive linspace) or a comma list.
 
 grid flags:
   --kind KINDS        comma list of trained (Adam on the toy model), rug (the Persian rug, n a power of two),
-                      theory (L*(p, r), PAPER.md §4), linear ((1 - r) v) (default trained)
+                      theory (L*(p, r), docs/theory.md §4), linear ((1 - r) v) (default trained)
   --n LIST            numbers of features, integers in [1, 65536] (default 512)
   --r VALUES          ratios m / n in (0, 1], e.g. 0.002001:0.8:20 (the paper's grid)
   --m LIST            hidden widths instead of --r, integers in [1, min n]
@@ -244,7 +244,7 @@ export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', s
 }
 
 async function defaultWorkers(): Promise<number> {
-  const { hardwareConcurrency } = await import('../worker/host.js');
+  const { hardwareConcurrency } = await import('../host/cores.js');
   return hardwareConcurrency();
 }
 

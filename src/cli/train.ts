@@ -13,7 +13,7 @@ const EXTRA_FLAGS = { out: 'string', json: 'boolean', help: 'boolean', 'checkpoi
 
 export const TRAIN_USAGE = `usage: persian-rug train [flags]
 
-Trains the toy model y = act(W_out W_in x + b) of PAPER.md §1 with Adam on fresh samples.
+Trains the toy model y = act(W_out W_in x + b) of docs/theory.md §1 with Adam on fresh samples.
 Defaults: the paper's notebook example (n = 512, m = 128, p = 0.045, batch 1024, lr = 3e-3/sqrt(n)).
 
 flags:

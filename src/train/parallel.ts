@@ -10,6 +10,7 @@
 // for shard = request, then sets go = request; both run their update share; main waits for done = request.
 // Waits spin briefly before sleeping in Atomics.wait (a hand-off inside a step would otherwise cost a futex
 // wake-up, tens of microseconds, several times a step).
+import { host } from '#host';
 import type { ShardPlan, ShardRunner } from './model.js';
 import type { WasmKernels } from '../wasm/kernels.js';
 
@@ -22,14 +23,20 @@ const WAIT_LIMIT_MS = 120_000;
 /** Polls before sleeping: about 50-100 microseconds. */
 const SPIN_POLLS = 20_000;
 
-/** Waits until control[index] is `value` (spinning first); false if limitMs passed (Infinity: never). */
+/**
+ * Waits until control[index] is `value` (spinning first); false if limitMs passed (Infinity: never). Where this
+ * thread may not block (a browser's main thread) it only spins.
+ */
 export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity): boolean {
   for (let i = 0; i < SPIN_POLLS; i++) if (Atomics.load(control, index) === value) return true;
   const started = Date.now();
-  for (;;) {
+  const block = host.canBlock();
+  for (let polls = 0; ; polls++) {
     const seen = Atomics.load(control, index);
     if (seen === value) return true;
-    if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && Date.now() - started > limitMs) return false;
+    if (block) {
+      if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && Date.now() - started > limitMs) return false;
+    } else if (polls % SPIN_POLLS === 0 && Date.now() - started > limitMs) return false;
   }
 }
 
@@ -48,39 +55,17 @@ interface ThreadHandle {
   terminate(): void;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
-/** Can this host run two threads on one shared wasm memory? (node: yes; browsers: only cross-origin isolated pages.) */
-export function sharedMemoryAvailable(): boolean {
-  if (typeof SharedArrayBuffer === 'undefined') return false;
-  return isNode || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-}
-
-/** The shard worker's script: dist/worker/shardWorker.js (also when this file runs from src/ under a TS runner). */
-function shardWorkerUrl(): URL {
-  const url = new URL('../worker/shardWorker.js', import.meta.url);
-  return url.protocol === 'file:' && /\/src\/worker\/shardWorker\.js$/.test(url.pathname)
-    ? new URL(url.href.replace(/\/src\/worker\/shardWorker\.js$/, '/dist/worker/shardWorker.js'))
-    : url;
-}
-
+/** The shard worker (./shardWorker.js, started by the host module) and its first message ('ready'). */
 async function spawn(): Promise<ThreadHandle> {
-  if (isNode) {
-    const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
-    const worker = new Worker(shardWorkerUrl());
-    worker.unref();
-    const ready = new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-    });
-    return { post: (m) => worker.postMessage(m), ready, terminate: () => void worker.terminate() };
-  }
-  const worker = new Worker(shardWorkerUrl(), { type: 'module' });
+  const worker = await host.spawnShardWorker();
+  const endpoint = host.endpointOf(worker);
+  let unwatch = (): void => undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    worker.addEventListener('message', () => resolve(), { once: true });
-    worker.addEventListener('error', (e) => reject(new Error(`shard worker failed: ${e.message}`)), { once: true });
+    const onMessage = (): void => { endpoint.removeEventListener('message', onMessage); unwatch(); resolve(); };
+    endpoint.addEventListener('message', onMessage);
+    unwatch = host.watchCrash(worker, (error) => reject(new Error(`the second training thread failed to start: ${error.message}`)));
   });
-  return { post: (m) => worker.postMessage(m), ready, terminate: () => worker.terminate() };
+  return { post: (m) => endpoint.postMessage(m), ready, terminate: () => void worker.terminate() };
 }
 
 /** Starts a worker that runs shard `plan` on `kernels`' shared memory; returns the Model's ShardRunner. */
