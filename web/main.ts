@@ -112,8 +112,8 @@ async function train(input: Partial<TrainConfig>): Promise<void> {
     drawLossChart(lossCanvas, points, totalSteps, lines);
     const hash = weightsFingerprint(weights);
     const theory = lines.find((l) => l.label.startsWith('theory'));
-    Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps) });
-    status.textContent = `${result.stopReason === 'cancelled' ? 'stopped' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s`
+    Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps), threads: String(result.threads) });
+    status.textContent = `${result.stopReason === 'cancelled' ? 'stopped' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s on ${result.threads} thread${result.threads === 1 ? '' : 's'}`
       + ` · train loss ${fmt(result.trainLoss)} · held-out loss ${fmt(result.evalLoss)}`
       + (theory ? ` · L* ${fmt(theory.value)} (ratio ${(result.evalLoss / theory.value).toFixed(3)})` : '')
       + ` · weights fingerprint ${hash}`;

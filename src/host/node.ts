@@ -67,12 +67,9 @@ export const host: Host = {
     }
   },
   readBytes,
-  async spawnTrainerWorker() {
-    return new Worker(workerScript(new URL('../worker/worker.js', import.meta.url)));
-  },
-  async spawnShardWorker() {
-    const worker = new Worker(workerScript(new URL('../train/shardWorker.js', import.meta.url)));
-    worker.unref();
+  async spawnWorker(base, script, _web, options = {}) {
+    const worker = new Worker(workerScript(new URL(script, base)));
+    if (options.unref) worker.unref();
     return worker;
   },
   endpointOf(worker) {

@@ -33,10 +33,13 @@ export interface Host {
    * Errors name the file and the fix (`what` names it for the caller, e.g. "the threads build (build/threads.wasm)").
    */
   readBytes(url: URL, what: string): Promise<ArrayBuffer | Uint8Array>;
-  /** A new worker running the Trainer worker entry (worker/worker.js). */
-  spawnTrainerWorker(): Promise<WorkerLike>;
-  /** A new worker running the shard worker of two-core training (train/shardWorker.js); it does not keep node alive. */
-  spawnShardWorker(): Promise<WorkerLike>;
+  /**
+   * A new worker on the script `script` beside the module at `base` (its import.meta.url). Browsers call `web`,
+   * which must be the literal `() => new Worker(new URL('./script.js', import.meta.url), { type: 'module' })` written
+   * at the call site: that is the form bundlers find and bundle, and the call site is the only place it may be
+   * (a worker whose imports start itself is a cycle). `unref`: the worker does not keep node alive.
+   */
+  spawnWorker(base: string, script: string, web: () => Worker, options?: { unref?: boolean }): Promise<WorkerLike>;
   /** The comlink endpoint of a worker, seen from the thread that started it. */
   endpointOf(worker: WorkerLike): Endpoint;
   /** Calls `callback` once if the worker dies (uncaught error, exit, failed load) before the returned function is called. */

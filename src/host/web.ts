@@ -23,12 +23,6 @@ async function readBytes(url: URL, what: string): Promise<ArrayBuffer | Uint8Arr
   return bytes;
 }
 
-/** A module Worker that reports a failed load (404, syntax error) as an error with the script's URL. */
-function moduleWorker(worker: Worker, script: string): Worker {
-  (worker as Worker & { script?: string }).script = script;
-  return worker;
-}
-
 export const host: Host = {
   name: 'browser',
   sharedMemoryAvailable: () => typeof SharedArrayBuffer !== 'undefined' && isolated(),
@@ -40,13 +34,9 @@ export const host: Host = {
     return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
   },
   readBytes,
-  // The literal `new Worker(new URL('...', import.meta.url), { type: 'module' })` is the form Vite, webpack and
-  // Rollup/Parcel plugins find and bundle; keep it literal.
-  async spawnTrainerWorker() {
-    return moduleWorker(new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module' }), 'persian-rug/dist/worker/worker.js');
-  },
-  async spawnShardWorker() {
-    return moduleWorker(new Worker(new URL('../train/shardWorker.js', import.meta.url), { type: 'module' }), 'persian-rug/dist/train/shardWorker.js');
+  async spawnWorker(_base, script, web) {
+    // `script` names the worker in load errors (a failed module worker fires an error event without a message)
+    return Object.assign(web(), { script });
   },
   endpointOf(worker) {
     return worker as Worker;
@@ -60,7 +50,7 @@ export const host: Host = {
       event.preventDefault();
       const message = (event as ErrorEvent).message;
       fire(new Error(message ? `the worker failed: ${message}`
-        : `the worker ${web.script ?? ''} could not start (not found, or an import in it failed to load): your bundler must emit it from \`new Worker(new URL(..., import.meta.url), { type: 'module' })\`; or pass your own worker as the \`worker\` option`));
+        : `the worker ${web.script ?? ''} of persian-rug could not start (not found, or an import in it failed to load): your bundler must emit it from \`new Worker(new URL(..., import.meta.url), { type: 'module' })\`; or pass your own worker as the \`worker\` option`));
     };
     web.addEventListener('error', onError);
     return () => { live = false; web.removeEventListener('error', onError); };

@@ -3,7 +3,7 @@ import { host } from '#host';
 import { instantiateKernels } from '../wasm/module.js';
 import { WasmKernels } from '../wasm/kernels.js';
 import { trainShard, updateShare } from './model.js';
-import { COMMAND, COMMAND_EXIT, DONE, ERROR, GO, REQUEST, SHARD, STEP, waitForValue, type ShardWorkerInit } from './parallel.js';
+import { COMMAND, COMMAND_EXIT, DONE, ERROR, GO, REQUEST, SHARD, STEP, waitForValue, type ShardWorkerInit } from './shardProtocol.js';
 
 async function serve(init: ShardWorkerInit, ready: () => void): Promise<void> {
   const kernels = new WasmKernels(await instantiateKernels(init.module, init.memory), init.statePtr);

@@ -69,6 +69,11 @@ export class WorkerConnection {
   }
 }
 
+/** A new worker on this package's worker entry (worker.js); the literal `new Worker(new URL(...))` lets bundlers find it. */
+export function spawnTrainerWorker(): Promise<WorkerLike> {
+  return host.spawnWorker(import.meta.url, 'worker.js', () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+}
+
 /** The modules a worker needs for this config, compiled here once (cached per build by compileKernels). */
 export interface KernelModules {
   wasm?: WebAssembly.Module;
@@ -159,7 +164,7 @@ class ProxyTrainer implements WorkerTrainer {
  */
 export async function createWorkerTrainer(config: Partial<TrainConfig>, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
   const modules = await kernelsFor(config, options);
-  const connection = WorkerConnection.of(options.worker ?? await host.spawnTrainerWorker());
+  const connection = WorkerConnection.of(options.worker ?? await spawnTrainerWorker());
   try {
     await connection.checkVersion();
     return await openWorkerTrainer(connection, config, modules, options.weights, !options.worker, options.resume);

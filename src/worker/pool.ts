@@ -6,7 +6,7 @@
 // (one per half of a batch) through the same connections; nothing here assumes one job per worker forever.
 import { compileKernels, type KernelSource } from '../wasm/module.js';
 import type { ModelWeights, TrainConfig, TrainProgress, TrainResult } from '../api.js';
-import { kernelsFor, openWorkerTrainer, WorkerConnection, type KernelModules } from './client.js';
+import { kernelsFor, openWorkerTrainer, spawnTrainerWorker, WorkerConnection, type KernelModules } from './client.js';
 import { host } from '#host';
 import type { WorkerLike } from '../host/types.js';
 
@@ -130,5 +130,5 @@ export async function createTrainerPool(options: TrainerPoolOptions = {}): Promi
     wasm: options.wasm && !(options.wasm instanceof WebAssembly.Module) ? await compileKernels(options.wasm) : options.wasm,
     threadsWasm: options.threadsWasm && !(options.threadsWasm instanceof WebAssembly.Module) ? await compileKernels(options.threadsWasm, 'threads') : options.threadsWasm,
   };
-  return new TrainerPool(size, sources, options.createWorker ?? host.spawnTrainerWorker);
+  return new TrainerPool(size, sources, options.createWorker ?? spawnTrainerWorker);
 }
