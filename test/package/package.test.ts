@@ -71,3 +71,16 @@ describe('persian-rug --version', () => {
     expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe('the theory notes', () => {
+  it('every citation of the theory points at docs/theory.md, which is in the repository (PAPER.md is not)', () => {
+    const roots = ['src', 'web', 'bench', 'test', 'scripts', 'assembly'].map((d) => join(repo, d));
+    const files = [...roots.flatMap((root) => filesUnder(root)), join(repo, 'README.md'), join(repo, 'ARCHITECTURE.md')]
+      .filter((f) => /\.(ts|mjs|js|md|html)$/.test(f) && !f.endsWith('package.test.ts'));
+    const citing = files.filter((f) => readFileSync(f, 'utf8').includes('PAPER' + '.md')).map((f) => relative(repo, f));
+    expect(citing).toEqual([]);
+    const sections = [...readFileSync(join(repo, 'docs/theory.md'), 'utf8').matchAll(/^## (\d)\. /gm)].map((m) => Number(m[1]));
+    expect(sections).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(readFileSync(join(repo, 'docs/theory.md'), 'utf8')).toContain('arXiv:2410.12101');
+  });
+});
