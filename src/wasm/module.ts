@@ -1,5 +1,5 @@
 // Loads and instantiates the kernels module: wasm bytes from the package (node: file, browser: fetch) or the caller.
-import { instantiate } from '@assemblyscript/loader';
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
 
 /** The raw wasm ABI of assembly/index.ts (byte offsets and scalars). */
 export interface KernelExports {
@@ -96,4 +96,9 @@ export async function instantiateKernels(module: WebAssembly.Module, memory?: We
   const result = exports as unknown as KernelExports;
   if (memory) result.memory = memory;
   return result;
+}
+
+/** An instance with its own memory, made synchronously from a compiled module. */
+export function instantiateKernelsSync(module: WebAssembly.Module): KernelExports {
+  return instantiateSync<Record<string, unknown>>(module, {}).exports as unknown as KernelExports;
 }
