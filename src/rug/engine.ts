@@ -7,7 +7,7 @@ import { ReferenceKernels } from '../reference/kernels.js';
 import { sampleThresholds } from '../reference/sample.js';
 import type { Rug } from './rug.js';
 
-/** Batch of the paper's recipe (PAPER.md §5) and of the evaluation. */
+/** Batch of the paper's recipe (docs/theory.md §5) and of the evaluation. */
 export const RUG_BATCH = 512;
 
 /**

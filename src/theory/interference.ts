@@ -1,5 +1,5 @@
 // The interference nu_i = sum_{j != i} W_ij x_j of sampled rows on data drawn with the project's sampler, and its
-// Kolmogorov-Smirnov and moment tests against a Gaussian (PAPER.md §2).
+// Kolmogorov-Smirnov and moment tests against a Gaussian (docs/theory.md §2).
 import { sampleBatch, sampleThresholds } from '../reference/sample.js';
 import { streamKey } from '../reference/random.js';
 import { kolmogorovSmirnov } from './kolmogorov.js';
@@ -10,7 +10,7 @@ import type { ModelStatistics } from './statistics.js';
 const CHUNK = 256;
 
 /**
- * Samples x from the data distribution (PAPER.md §1) with sampleBatch (src/reference/sample.ts: the same sampler as
+ * Samples x from the data distribution (docs/theory.md §1) with sampleBatch (src/reference/sample.ts: the same sampler as
  * training) on the 'statistics' stream of the seed; every sample serves all sampled rows.
  * weights: the sampled rows of W, row-major rows.length x n.
  */

@@ -1,4 +1,4 @@
-// The summary of a trained model's statistics (PAPER.md §2) and the loss the symmetric theory predicts from them.
+// The summary of a trained model's statistics (docs/theory.md §2) and the loss the symmetric theory predicts from them.
 // Its parts: the O(n^2 m) row pass over W's entries (rowPass.ts), the sampled interference (interference.ts), the
 // rank (linearAlgebra.ts).
 import { checkFeatureProbability, dataVariance, symmetricLoss } from './loss.js';
@@ -106,7 +106,7 @@ export interface ModelStatistics {
     skewness: number;
     excessKurtosis: number;
   };
-  /** mean over rows of L(W_ii, b_i + E nu_i, sigma_i; p) (PAPER.md §3, per-row version) */
+  /** mean over rows of L(W_ii, b_i + E nu_i, sigma_i; p) (docs/theory.md §3, per-row version) */
   predictedLoss: number;
   /** L(mean W_ii, mean (b_i + E nu_i), sqrt(mean sigma_i^2); p): the fully symmetric summary */
   meanFieldLoss: number;
@@ -147,7 +147,7 @@ function checkRowSums(sums: WeightRowSums, n: number, sampleRows: number): void 
 }
 
 /**
- * All statistics of PAPER.md §2 for one model. The entries of W enter only through options.rowPass (O(n^2 m);
+ * All statistics of docs/theory.md §2 for one model. The entries of W enter only through options.rowPass (O(n^2 m);
  * the plain-TS default measured 24 s for n = 4096, m = 1024 in node 20, one thread; the wasm pass of
  * src/measure/wasmRows.ts is ~30x faster); the rest is O(n) plus the sampled interference
  * (O(samplesPerRow (n + sampleRows n p))) and the rank from the m x m Gram matrices (O(n m^2 + m^3), plain TS,

@@ -2,7 +2,7 @@
 // The one wrapper of the wasm exports: every wasm call in the project goes through a WasmKernels.
 import type { KernelSet, BufferKind } from '../kernelSet.js';
 import { WasmArena } from './arena.js';
-import { compileKernels, createSharedMemory, instantiateKernels, instantiateKernelsSync, type KernelExports, type WasmBuild } from './module.js';
+import { compileKernels, createSharedMemory, instantiateKernels, instantiateKernelsSync, type KernelExports, type KernelSource, type WasmBuild } from './module.js';
 
 const BYTES: Record<BufferKind, number> = { f32: 4, i32: 4, u32: 4, f64: 8 };
 
@@ -18,7 +18,7 @@ export class WasmKernels implements KernelSet<number> {
     this.statePtr = statePtr ?? this.arena.allocate(80);
   }
 
-  static async create(source?: WebAssembly.Module | ArrayBuffer | Uint8Array, build: WasmBuild = 'release'): Promise<WasmKernels> {
+  static async create(source?: KernelSource, build: WasmBuild = 'release'): Promise<WasmKernels> {
     const memory = build === 'threads' ? createSharedMemory() : undefined;
     return new WasmKernels(await instantiateKernels(await compileKernels(source, build), memory));
   }
