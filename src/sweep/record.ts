@@ -1,7 +1,7 @@
 // One JSON Lines record per finished cell: its fields, the statistics schema (names + labels for plots), parsing.
 import type { ModelWeights, ResolvedTrainConfig, StopReason } from '../api.js';
 import type { ModelStatistics } from '../theory/index.js';
-import { weightRow } from '../theory/index.js';
+import { weightDiagonal, weightRow } from '../theory/index.js';
 import { checkGrid, SWEEP_KINDS, type GridSpec, type SweepKind } from './grid.js';
 import { parseJson, stringifyJson } from '../io/json.js';
 
@@ -32,14 +32,14 @@ export interface SweepRecord {
   trainLoss: number | null;
   /** Trained: held-out loss; rug: Monte-Carlo loss; theory: L*; linear: (1 - r) v. */
   evalLoss: number;
-  /** L*(p, m / n) of PAPER.md §4 and its optimum. */
+  /** L*(p, m / n) of docs/theory.md §4 and its optimum. */
   theoryLoss: number;
   theory: { a: number; c: number; sigma: number; kappa: number };
   /** Output 0 (p / 3), best constant (v), best rank-m linear ((1 - r) v). */
   baselines: { zero: number; constant: number; linear: number };
   training?: { steps: number; stopReason: StopReason; samplesPerSecond: number; evalSamples: number; config: Omit<ResolvedTrainConfig, 'importance'> };
   rug?: { fit: 'theory' | 'adam'; A: number; mu: number; lossStdErr: number; samples: number; rowSet: number };
-  /** Trained cells: PAPER.md §2 (see STATISTIC_FIELDS); NaN where a statistic is undefined (files before the
+  /** Trained cells: docs/theory.md §2 (see STATISTIC_FIELDS); NaN where a statistic is undefined (files before the
    *  non-finite encoding of src/io/json.ts hold null there, which readers accept). */
   statistics?: Record<StatisticName, number | null>;
   histograms?: { diagonal: Histogram; offDiagonal: Histogram };
@@ -81,7 +81,7 @@ export const STATISTIC_FIELDS = [
 ] as const;
 export type StatisticName = (typeof STATISTIC_FIELDS)[number]['name'];
 
-/** The statistics of PAPER.md §6's heat maps, in the paper's order. */
+/** The statistics of docs/theory.md §6's heat maps, in the paper's order. */
 export const PAPER_HEATMAP_STATISTICS: readonly StatisticName[] = [
   'diagonalDelta', 'biasDelta', 'interferenceVarianceDelta', 'interferenceMeanDelta', 'ksPValueMedian', 'lyapunovMax',
 ];
@@ -139,22 +139,16 @@ export function histogram(values: ArrayLike<number>, bins: number): Histogram {
 }
 
 /** Histograms of the n diagonal entries of W = W_out W_in and of the off-diagonal entries of `sampleRows` evenly spread rows. */
-export function weightHistograms(weights: ModelWeights, p: number, sampleRows: number, bins = 40): { diagonal: Histogram; offDiagonal: Histogram } {
-  const { nFeatures: n, nHidden: m, win, wout } = weights;
-  const diagonal = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < m; k++) s += wout[i * m + k] * win[k * n + i];
-    diagonal[i] = s;
-  }
+export function weightHistograms(weights: ModelWeights, sampleRows: number, bins = 40): { diagonal: Histogram; offDiagonal: Histogram } {
+  const n = weights.nFeatures;
+  const diagonal = weightDiagonal(weights);
   const rows = Math.min(n, sampleRows);
   const off = new Float64Array(rows * (n - 1));
   const row = new Float64Array(n);
-  const input = { nFeatures: n, nHidden: m, win, wout, bias: weights.bias, p };
   let o = 0;
   for (let k = 0; k < rows; k++) {
     const i = Math.floor((k * n) / rows);
-    weightRow(input, i, row);
+    weightRow(weights, i, row);
     for (let j = 0; j < n; j++) if (j !== i) off[o++] = row[j];
   }
   return { diagonal: histogram(diagonal, bins), offDiagonal: histogram(off.subarray(0, o), bins) };
