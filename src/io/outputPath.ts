@@ -46,7 +46,7 @@ export interface CheckedOutput {
 export async function checkOutputPath(check: OutputCheck): Promise<CheckedOutput> {
   const { flag, path, kind } = check;
   // "--out PATH is a file; ..." / "--out PATH: directory X does not exist"
-  const fail = (what: string): never => { throw new OutputPathError(`${flag} ${path}${/^(is|exists|has|contains|needs|cannot) /.test(what) ? ' ' : ': '}${what}`); };
+  const fail = (what: string): never => { throw new OutputPathError(`${flag} ${path}${/^(is|exists|has|contains|needs|cannot)\b/.test(what) ? ' ' : ': '}${what}`); };
   if (path.trim() === '') fail('is empty');
   if (path.includes('\0')) fail('contains a NUL byte');
   const absolute = resolve(path);

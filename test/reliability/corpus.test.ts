@@ -8,6 +8,7 @@ import { cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain } from './cli.js';
+import { lockFile } from '../../src/io/lock.js';
 import { formatRecord } from '../../src/sweep/record.js';
 import { decodeSafetensors, encodeSafetensors, CHECKSUM_KEY } from '../../src/io/safetensors.js';
 
@@ -32,6 +33,8 @@ async function treeHash(root: string): Promise<string> {
 }
 
 interface Case {
+  /** A results file this process holds the writer's lock of while the case runs (a concurrent sweep). */
+  hold?: () => string;
   /** The refusal may print on stdout first (a plan or an estimate). */
   stdout?: boolean;
   name: string;
@@ -216,6 +219,16 @@ add('reproduce --scale huge', () => ['reproduce', '--scale', 'huge', '--dry-run'
 cases.push({ name: 'reproduce --scale paper without --yes (prints its estimate first)', argv: () => ['reproduce', '--scale', 'paper', '--out', P('repro')], message: /--yes/, stdout: true });
 add('converge --n 0', () => ['converge', ...without(COMMANDS.converge.base(), 'n'), '--n', '0'], /--n/);
 
+// ---- concurrent writers: the results file is being written by a live sweep (this process holds its lock) -------------
+for (const [what, argv] of [
+  ['sweep', () => ['sweep', ...without(COMMANDS.sweep.base(), 'out'), '--out', P('results.jsonl'), '--resume']],
+  ['sweep --force', () => ['sweep', ...without(COMMANDS.sweep.base(), 'out'), '--out', P('results.jsonl'), '--force']],
+  ['sweep of a new file', () => ['sweep', ...COMMANDS.sweep.base()]],
+  ['merge --force', () => ['merge', P('other.jsonl'), '--out', P('results.jsonl'), '--force']],
+] as const) {
+  cases.push({ name: `${what} while another sweep writes the file`, argv, message: /is being written by another process: host .*, pid \d+/, hold: () => (argv().includes(P('new.jsonl')) ? P('new.jsonl') : P('results.jsonl')) });
+}
+
 // ---- valid but extreme inputs: bounded time, exit 0, nothing written ----------------------------------------------------
 const ok = (name: string, argv: () => string[]) => cases.push({ name, argv, code: 0 });
 ok('theory --p 1e-12 --r 0.25', () => ['theory', '--p', '1e-12', '--r', '0.25']);
@@ -226,6 +239,7 @@ ok('theory --p 1 --r 1', () => ['theory', '--p', '1', '--r', '1']);
 ok('theory --p 1e-12 --n 1000000 --m 1', () => ['theory', '--p', '1e-12', '--n', '1000000', '--m', '1']);
 
 const mishandled: string[] = [];
+let treeBefore: string | undefined;
 
 beforeAll(async () => {
   box = await mkdtemp(join(tmpdir(), 'pr-corpus-'));
@@ -280,7 +294,9 @@ afterAll(() => {
 describe(`hostile-input corpus (${cases.length} cases)`, () => {
   test('has at least 300 cases', () => { expect(cases.length).toBeGreaterThanOrEqual(300); });
   test.each(cases.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    const before = await treeHash(box);
+    const lock = c.hold ? await lockFile(c.hold(), 'a sweep of the corpus') : undefined;
+    // the tree as the last case left it (hashed once per case: after it), plus the lock file held for this one
+    const before = lock ? await treeHash(box) : (treeBefore ??= await treeHash(box));
     const argv = c.argv();
     const r = await runMain(argv);
     try {
@@ -297,10 +313,14 @@ describe(`hostile-input corpus (${cases.length} cases)`, () => {
       } else {
         expect(r.err, 'no warnings').toEqual([]);
       }
-      expect(await treeHash(box), 'the file tree changed').toBe(before);
+      const after = await treeHash(box);
+      if (!lock) treeBefore = after;
+      expect(after, 'the file tree changed').toBe(before);
     } catch (error) {
       mishandled.push(name);
       throw error;
+    } finally {
+      await lock?.release();
     }
   });
 });
