@@ -57,7 +57,7 @@ export type InlineWorker = () => Promise<{ default: string }>;
 export const WORKER_HELLO = 'persian-rug:hello';
 
 /** Where the bundler did not emit a file (or the code runs from a CDN), the copy inlined in the package is used, said once. */
-export const INLINE_NOTE = 'persian-rug: build/*.wasm or the worker scripts were not served next to this code (your bundler did not emit them); using the copies inlined in the package';
+export const INLINE_NOTE = 'persian-rug: a wasm file or worker script beside this code did not load (a bundler that does not emit `new URL(..., import.meta.url)` files, or bare imports in a worker); using the copies inlined in the package';
 
 const said = new Set<string>();
 
