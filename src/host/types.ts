@@ -33,6 +33,8 @@ export interface Host {
    * Errors name the file and the fix (`what` names it for the caller, e.g. "the threads build (build/threads.wasm)").
    */
   readBytes(url: URL, what: string): Promise<ArrayBuffer | Uint8Array>;
+  /** A caller's location of a file as a URL: node, Deno, Bun also take a file path; browsers resolve against the page. */
+  toUrl(location: string): URL;
   /**
    * A new worker on the script `script` beside the module at `base` (its import.meta.url). Browsers call `web`,
    * which must be the literal `() => new Worker(new URL('./script.js', import.meta.url), { type: 'module' })` written
