@@ -2,6 +2,7 @@
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { host } from '#host';
 import type { KernelSet } from '../kernelSet.js';
+import { INLINE_NOTE } from '../host/types.js';
 
 /** Kernels whose wasm signature is the KernelSet's on byte offsets (B = number). */
 type SameAsKernelSet = 'encoderForward' | 'encoderBackward' | 'decoderBackward' | 'adamUpdate' | 'packDecoderPanels' | 'rugProject' | 'rugLoss' | 'weightRows';
@@ -75,7 +76,13 @@ export function compileKernels(source?: KernelSource, build: WasmBuild = 'releas
     return compileFrom(new URL(source, globalThis.location?.href), build).catch(hint);
   }
   if (source) return WebAssembly.compile(source as BufferSource);
-  compiled[build] ??= compileFrom(wasmUrl(build), build).catch((error: unknown) => {
+  compiled[build] ??= compileFrom(wasmUrl(build), build).catch(async (error: unknown) => {
+    // Browsers: a bundler that did not emit the file (or a CDN) -> the copy inlined in the package, said once.
+    const inline = host.name === 'browser' ? (await import('../inline/wasm.js'))[build] : '';
+    if (inline) {
+      host.noteOnce('inline', INLINE_NOTE);
+      return WebAssembly.compile(Uint8Array.from(atob(inline), (c) => c.charCodeAt(0)));
+    }
     compiled = {};
     return hint(error);
   });
