@@ -14,7 +14,7 @@ const SRC = join(ROOT, 'src');
  * of its layer's other folders or of a higher layer. `#host` (package.json imports) resolves to src/host.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['api.ts', 'config', 'host'],
+  ['api.ts', 'config', 'host', 'inline'],
   ['kernelSet.ts'],
   ['reference', 'wasm'],
   ['theory'],
@@ -29,7 +29,7 @@ export const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** Imports a layer order allows but the design does not: theory/ is pure TS (the public `persian-rug/theory` has no wasm, no host APIs). */
-const FORBIDDEN: ReadonlyArray<[string, string]> = [['theory', 'wasm'], ['theory', 'host']];
+const FORBIDDEN: ReadonlyArray<[string, string]> = [['theory', 'wasm'], ['theory', 'host'], ['theory', 'inline']];
 
 /**
  * Known upward imports, each with the branch removing it. plot/figures.ts draws the paper's figures from sweep
