@@ -65,6 +65,13 @@ export function packageVersion(): string {
 
 /** Binds main to the process (used by bin/persian-rug.js). */
 export async function runProcess(): Promise<void> {
+  // a reader that went away (`persian-rug ... | head -1`) ends the command quietly, as SIGPIPE would, not with a stack
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw error;
+    });
+  }
   const isTty = Boolean(process.stderr.isTTY);
   const io: CliIo = {
     stdout: (line) => process.stdout.write(line + '\n'),

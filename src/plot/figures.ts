@@ -55,9 +55,11 @@ export function spreadPick(values: readonly number[]): number[] {
   return distinct([Math.round((values.length - 1) / 4), Math.round((values.length - 1) / 2), Math.round((3 * (values.length - 1)) / 4)].map((i) => values[i]));
 }
 
+/** count points from lo to hi, evenly in log (in log space: hi / lo overflows for lo near 5e-324); ends exact. */
 function logSpace(lo: number, hi: number, count: number): number[] {
   if (!(hi > lo)) return [lo];
-  return Array.from({ length: count }, (_, k) => lo * (hi / lo) ** (k / (count - 1)));
+  const a = Math.log(lo), b = Math.log(hi);
+  return Array.from({ length: count }, (_, k) => (k === 0 ? lo : k === count - 1 ? hi : Math.exp(a + ((b - a) * k) / (count - 1))));
 }
 
 function seedsNote(records: readonly SweepRecord[]): string {

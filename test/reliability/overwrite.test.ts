@@ -121,3 +121,18 @@ describe('two concurrent sweeps on one results file', () => {
     expect((await stat(`${out}.lock`).catch(() => null))).toBeNull();
   });
 });
+
+describe('a reader that goes away', () => {
+  test('persian-rug ... | head -1: the command ends quietly (exit 0, no stack trace)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const bin = fileURLToPath(new URL('../../bin/persian-rug.js', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'theory', '--p', '0.001:0.5:2000', '--r', '0.25', '--csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});

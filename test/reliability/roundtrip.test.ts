@@ -151,3 +151,20 @@ describe('run.json', () => {
     }), { ...RUNS, numRuns: 10 });
   });
 });
+
+describe('extreme p through every reader', () => {
+  test('sweep --kind theory --p 1e-300,5e-324: records with finite losses that merge, plot and sweep --resume read', async () => {
+    const out = join(base, 'tiny-p.jsonl');
+    const sweep = ['sweep', '--kind', 'theory,linear', '--n', '64', '--r', '0.25,0.5', '--p', '1e-300,5e-324,0.1', '--workers', '0', '--out', out];
+    expect((await runMain(sweep)).code).toBe(0);
+    const records = (await loadResults(out)).records;
+    expect(records).toHaveLength(12);
+    for (const r of records) expect(Number.isFinite(r.evalLoss) && Number.isFinite(r.theoryLoss), r.key).toBe(true);
+    expect((await runMain(['merge', out, '--out', join(base, 'tiny-p-merged.jsonl')])).code).toBe(0);
+    const plotted = await runMain(['plot', out, '--out', join(base, 'tiny-p-figures'), '--format', 'svg']);
+    expect(plotted.error).toBeUndefined();
+    expect(plotted.code).toBe(0);
+    const resumed = await runMain([...sweep, '--resume', '--json']);
+    expect(JSON.parse(resumed.out[resumed.out.length - 1])).toMatchObject({ written: 0, skipped: 12 });
+  });
+});
