@@ -24,7 +24,7 @@ flags:
   --json           print the result as one JSON object on the last stdout line
   --help           this text`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 interface MeasureFlags {
   dir: string;
@@ -86,8 +86,8 @@ function parseFlags(argv: readonly string[]): (Omit<MeasureFlags, 'rows'> & { ro
   };
 }
 
-/** What measure needs from run.json. */
-interface RunRecord {
+/** What measure and plot need from run.json. */
+export interface RunRecord {
   nFeatures: number;
   nHidden: number;
   /** the one p of the theory: the config's, or the mean of per-feature values */
@@ -99,9 +99,13 @@ interface RunRecord {
   bias: boolean;
   uniformImportance: boolean;
   tied: boolean;
+  /** Loss of every step (empty when run.json has none). */
+  lossHistory: number[];
+  batch?: number;
+  seed?: number;
 }
 
-async function readRunRecord(dir: string): Promise<RunRecord> {
+export async function readRunRecord(dir: string): Promise<RunRecord> {
   const file = join(dir, RUN_RECORD_FILE);
   let text: string;
   try {
@@ -133,6 +137,7 @@ async function readRunRecord(dir: string): Promise<RunRecord> {
     throw new UsageError(`${file}: evalLoss = ${JSON.stringify(evalLoss)} is not a finite number >= 0`);
   }
   const steps = (record as { steps?: unknown }).steps;
+  const history = (record as { lossHistory?: unknown }).lossHistory;
   const importance = config.importance;
   return {
     nFeatures: n as number, nHidden: m as number, p, evalLoss,
@@ -142,10 +147,13 @@ async function readRunRecord(dir: string): Promise<RunRecord> {
     bias: config.bias !== false,
     uniformImportance: !Array.isArray(importance) || importance.every((x) => x === importance[0]),
     tied: config.tied === true,
+    lossHistory: Array.isArray(history) ? history.map((x) => (typeof x === 'number' ? x : NaN)) : [],
+    batch: typeof config.batch === 'number' ? config.batch : undefined,
+    seed: typeof config.seed === 'number' ? config.seed : undefined,
   };
 }
 
-async function readRunWeights(dir: string, run: RunRecord): Promise<ModelWeights> {
+export async function readRunWeights(dir: string, run: RunRecord): Promise<ModelWeights> {
   const file = join(dir, WEIGHTS_FILE);
   try {
     await stat(file);

@@ -1,66 +1,83 @@
-// `persian-rug plot`: the paper's figures (PAPER.md §6) from sweep results, as SVG and PNG files in a directory.
+// `persian-rug plot`: the paper's figures from sweep results, or one run's figures from its directory, as SVG, PNG and Vega-Lite JSON.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../train/config.js';
 import { parseAxis } from '../sweep/grid.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { loadResults } from '../sweep/resultsFile.js';
-import { sweepFigures, type FigureOptions } from '../plot/figures.js';
-import { renderSvg } from '../plot/svg.js';
-import { renderPng } from '../plot/raster.js';
-import { writeFileAtomic } from '../io/runRecord.js';
+import { sweepFigures, type FigureOptions } from '../figures/sweep.js';
+import { runFigures, type RunSummary } from '../figures/run.js';
+import type { Figure } from '../figures/spec.js';
+import { checkFigureDependencies, FigureDependencyError, renderSvg, svgToPng } from '../plot/render.js';
+import { RUN_RECORD_FILE, writeFileAtomic } from '../io/runRecord.js';
+import { readRunRecord, readRunWeights, UsageError } from './measure.js';
 import { EXIT, type CliIo } from './io.js';
 
 export const PLOT_USAGE = `usage: persian-rug plot RESULTS... --out DIR [flags]
+       persian-rug plot RUN_DIR [--out DIR] [flags]
 
-Draws the paper's figures (PAPER.md §6) from sweep results (JSON Lines from persian-rug sweep or merge):
-heat maps over (p, r), one panel per n, of the loss, loss / L* and every statistic of PAPER.md §2;
-loss vs r at fixed p and loss vs p at fixed r (trained models per n, the rug, L*(p, r), the best linear
-model); histograms of the diagonal and off-diagonal entries of trained W. Each figure is written as
-DIR/NAME.svg and DIR/NAME.png.
+From sweep results (JSON Lines from persian-rug sweep or merge), the paper's figures (PAPER.md §6): heat maps
+over (p, r), one panel per n side by side on one colour scale, of the loss, loss / L* and the statistics of
+PAPER.md §2 (Δ diag, Δ b, Δ var ν, Δ E ν, KS p-value, Λ, skewness); loss vs r at the paper's p (0.001, 0.01,
+0.05, 0.1, 0.4, 0.6) and loss vs p at its r (0.01, 0.1, 0.3, 0.5, 0.8), nearest grid values, with trained
+models per n, the Persian rug, L*(p, r) and the best linear model on log axes; histograms of trained W with
+the Gaussian of the same mean and variance.
+From a run directory (persian-rug train --out DIR): its loss curve against L* and the baselines, the W image
+with colour bars, and the histograms of W.
+Each figure is written as DIR/NAME.svg and DIR/NAME.png (2x); --spec adds DIR/NAME.vl.json, the Vega-Lite
+spec with its data inlined (restyle it and render it with any Vega-Lite tool). Figures need the optional
+packages vega, vega-lite, @resvg/resvg-wasm and dejavu-fonts-ttf.
 
 flags:
-  --out DIR         output directory (created if missing; files are written atomically)
+  --out DIR         output directory (created if missing; files are written atomically);
+                    default for a run directory: RUN_DIR/figures
   --at-p VALUES     p of the loss-vs-r panels (nearest grid values), a comma list or START:STOP:COUNT
-                    (default: up to 3 spread over the grid)
-  --at-r VALUES     r of the loss-vs-p panels and histograms (same forms; default up to 3)
+                    (default 0.001,0.01,0.05,0.1,0.4,0.6)
+  --at-r VALUES     r of the loss-vs-p panels (same forms; default 0.01,0.1,0.3,0.5,0.8); with --at-p or
+                    --at-r the histograms are drawn at the pairs (at-p[k], at-r[k])
   --format F        svg, png or svg,png (default svg,png)
+  --spec            also write NAME.vl.json (the Vega-Lite spec, data inlined)
   --json            print the list of files as one JSON object on the last stdout line
   --help            this text`;
 
 export interface PlotRequest {
   files: string[];
-  out: string;
+  out?: string;
   options: FigureOptions;
   formats: ('svg' | 'png')[];
+  spec: boolean;
   json: boolean;
 }
+
+const SWITCHES = ['help', 'json', 'spec'];
 
 function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
   const files: string[] = [];
   const values = new Map<string, string>();
-  let json = false;
+  const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) { files.push(arg); continue; }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if ((name === 'help' || name === 'json') && inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
-    if (name === 'help') return 'help';
-    if (name === 'json') { json = true; continue; }
-    if (!['out', 'at-p', 'at-r', 'format'].includes(name)) throw new ConfigError(`unknown flag --${name}; flags are --out, --at-p, --at-r, --format, --json, --help`);
+    if (SWITCHES.includes(name)) {
+      if (inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
+      if (name === 'help') return 'help';
+      switches.add(name);
+      continue;
+    }
+    if (!['out', 'at-p', 'at-r', 'format'].includes(name)) throw new ConfigError(`unknown flag --${name}; flags are --out, --at-p, --at-r, --format, --spec, --json, --help`);
     const value = inline ?? argv[++i];
-    if (value === undefined || value.trim() === '') throw new ConfigError(`--${name} needs a value`);
+    if (value === undefined || value.trim() === '' || (inline === undefined && value.startsWith('--'))) throw new ConfigError(`--${name} needs a value`);
     if (values.has(name)) throw new ConfigError(`--${name} is given twice`);
     values.set(name, value);
   }
-  if (files.length === 0) throw new ConfigError('give at least one results file (persian-rug sweep --out FILE)');
-  if (!values.has('out')) throw new ConfigError('--out DIR is required');
+  if (files.length === 0) throw new ConfigError('give at least one results file (persian-rug sweep --out FILE) or a run directory (persian-rug train --out DIR)');
   const formats = (values.get('format') ?? 'svg,png').split(',').map((f) => f.trim());
   for (const f of formats) if (f !== 'svg' && f !== 'png') throw new ConfigError(`--format ${values.get('format')}: "${f}" is not svg or png`);
   const options: FigureOptions = {};
   if (values.has('at-p')) options.atP = parseAxis('at-p', values.get('at-p')!, { min: 0, max: 1, minExclusive: true });
   if (values.has('at-r')) options.atR = parseAxis('at-r', values.get('at-r')!, { min: 0, max: 1, minExclusive: true });
-  return { files, out: values.get('out')!, options, formats: [...new Set(formats)] as ('svg' | 'png')[], json };
+  return { files, out: values.get('out'), options, formats: [...new Set(formats)] as ('svg' | 'png')[], spec: switches.has('spec'), json: switches.has('json') };
 }
 
 /**
@@ -77,50 +94,83 @@ export async function loadRecords(files: readonly string[], io: CliIo, name: str
   return records;
 }
 
-/** Draws every figure of `records` into `out`; returns the paths written. */
-export async function writeFigures(records: readonly SweepRecord[], out: string, options: FigureOptions, formats: readonly ('svg' | 'png')[]): Promise<string[]> {
+/** Renders every figure into `out` (NAME.svg, NAME.png at 2x, NAME.vl.json with spec); returns the paths written. */
+export async function writeFigures(figures: readonly Figure[], out: string, formats: readonly ('svg' | 'png')[], spec = false): Promise<string[]> {
   await mkdir(out, { recursive: true });
   const written: string[] = [];
-  for (const figure of sweepFigures(records, options)) {
+  for (const figure of figures) {
+    if (spec) {
+      const path = join(out, `${figure.name}.vl.json`);
+      await writeFileAtomic(path, JSON.stringify(figure.spec, null, 1) + '\n');
+      written.push(path);
+    }
+    if (formats.length === 0) continue;
+    const { svg } = await renderSvg(figure.spec);
     if (formats.includes('svg')) {
       const path = join(out, `${figure.name}.svg`);
-      await writeFileAtomic(path, renderSvg(figure));
+      await writeFileAtomic(path, svg);
       written.push(path);
     }
     if (formats.includes('png')) {
       const path = join(out, `${figure.name}.png`);
-      await writeFileAtomic(path, renderPng(figure));
+      await writeFileAtomic(path, await svgToPng(svg));
       written.push(path);
     }
   }
   return written;
 }
 
+/** The run directory's figures, or null when `path` is not a directory holding run.json. */
+async function runDirectoryFigures(path: string): Promise<Figure[] | null> {
+  const isRun = await stat(join(path, RUN_RECORD_FILE)).then((s) => s.isFile(), () => false);
+  if (!isRun) return null;
+  const run = await readRunRecord(path);
+  const weights = await readRunWeights(path, run);
+  const finished = await stat(join(path, RUN_RECORD_FILE)).then((s) => s.mtime.toISOString(), () => undefined);
+  const summary: RunSummary = {
+    nFeatures: run.nFeatures, nHidden: run.nHidden, p: run.p, perFeatureP: run.perFeatureP, lossHistory: run.lossHistory,
+    evalLoss: run.evalLoss, steps: run.steps ?? run.lossHistory.length, batch: run.batch, seed: run.seed, date: finished, source: path,
+  };
+  return runFigures(summary, weights);
+}
+
 export async function runPlot(argv: readonly string[], io: CliIo): Promise<number> {
+  const fail = (error: unknown): number => {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof FigureDependencyError) {
+      io.stderr(`persian-rug plot: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  };
   let request: PlotRequest | 'help';
+  let figures: Figure[] | null = null;
+  let count = 0;
+  let out: string;
   try {
     request = parsePlotFlags(argv);
     if (request === 'help') { io.stdout(PLOT_USAGE); return EXIT.ok; }
-    if (await stat(request.out).then((s) => !s.isDirectory(), () => false)) throw new ConfigError(`--out ${request.out} is a file; --out takes a directory (created if missing)`);
+    if (request.files.length === 1 && await stat(request.files[0]).then((s) => s.isDirectory(), () => false)) {
+      figures = await runDirectoryFigures(request.files[0]);
+      if (!figures) throw new ConfigError(`${request.files[0]} is a directory without ${RUN_RECORD_FILE}; give a run directory (persian-rug train --out DIR) or results files`);
+    }
+    if (request.out === undefined && !figures) throw new ConfigError('--out DIR is required');
+    out = request.out ?? join(request.files[0], 'figures');
+    if (await stat(out).then((s) => !s.isDirectory(), () => false)) throw new ConfigError(`--out ${out} is a file; --out takes a directory (created if missing)`);
+    if (request.formats.length) await checkFigureDependencies({ png: request.formats.includes('png') });
+    if (!figures) {
+      const records = await loadRecords(request.files, io, 'plot');
+      if (records.length === 0) throw new ConfigError(`no records in ${request.files.join(', ')}`);
+      count = records.length;
+      figures = sweepFigures(records, request.options);
+    }
   } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug plot: ${error.message}`); return EXIT.usage; }
-    throw error;
+    return fail(error);
   }
-  let records: SweepRecord[];
-  try {
-    records = await loadRecords(request.files, io, 'plot');
-  } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug plot: ${error.message}`); return EXIT.usage; }
-    throw error;
-  }
-  if (records.length === 0) {
-    io.stderr(`persian-rug plot: no records in ${request.files.join(', ')}`);
-    return EXIT.usage;
-  }
-  const written = await writeFigures(records, request.out, request.options, request.formats);
-  if (request.json) io.stdout(JSON.stringify({ out: request.out, records: records.length, files: written }));
+  const written = await writeFigures(figures, out, request.formats, request.spec);
+  const source = count ? `${count} records` : request.files[0];
+  if (request.json) io.stdout(JSON.stringify({ out, records: count, figures: figures.map((f) => f.name), files: written }));
   else {
-    io.stdout(`plot: ${records.length} records -> ${written.length} files in ${request.out}`);
+    io.stdout(`plot: ${source} -> ${figures.length} figures, ${written.length} files in ${out}`);
     for (const path of written) io.stdout(`  ${path}`);
   }
   return EXIT.ok;
