@@ -12,6 +12,7 @@ import { checkFigureDependencies, FigureDependencyError, renderSvg, svgToPng } f
 import { RUN_RECORD_FILE, writeFileAtomic } from '../io/runRecord.js';
 import { readRunRecord, readRunWeights, UsageError } from './measure.js';
 import { EXIT, type CliIo } from './io.js';
+import { stringifyJson } from '../io/json.js';
 
 export const PLOT_USAGE = `usage: persian-rug plot RESULTS... --out DIR [flags]
        persian-rug plot RUN_DIR [--out DIR] [flags]
@@ -96,6 +97,8 @@ export async function loadRecords(files: readonly string[], io: CliIo, name: str
 
 /** Renders every figure into `out` (NAME.svg, NAME.png at 2x, NAME.vl.json with spec); returns the paths written. */
 export async function writeFigures(figures: readonly Figure[], out: string, formats: readonly ('svg' | 'png')[], spec = false): Promise<string[]> {
+  // no figure, no folder: the output directory is made only when there is something to put in it
+  if (figures.length === 0) return [];
   await mkdir(out, { recursive: true });
   const written: string[] = [];
   for (const figure of figures) {
@@ -167,8 +170,12 @@ export async function runPlot(argv: readonly string[], io: CliIo): Promise<numbe
     return fail(error);
   }
   const written = await writeFigures(figures, out, request.formats, request.spec);
+  if (written.length === 0) {
+    io.stderr(`persian-rug plot: no figure can be drawn from ${count ? `the ${count} record(s) in ${request.files.join(', ')}` : request.files[0]} (a figure needs a kind over at least one axis); nothing written`);
+    return EXIT.usage;
+  }
   const source = count ? `${count} records` : request.files[0];
-  if (request.json) io.stdout(JSON.stringify({ out, records: count, figures: figures.map((f) => f.name), files: written }));
+  if (request.json) io.stdout(stringifyJson({ out, records: count, figures: figures.map((f) => f.name), files: written }));
   else {
     io.stdout(`plot: ${source} -> ${figures.length} figures, ${written.length} files in ${out}`);
     for (const path of written) io.stdout(`  ${path}`);
