@@ -1,20 +1,32 @@
 // `persian-rug plot`: the paper's figures from sweep results, or one run's figures from its directory, as SVG, PNG and Vega-Lite JSON.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../train/config.js';
-import { parseAxis } from '../sweep/grid.js';
+import { ConfigError } from '../config/schema.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { loadResults } from '../sweep/resultsFile.js';
 import { sweepFigures, type FigureOptions } from '../figures/sweep.js';
 import { runFigures, type RunSummary } from '../figures/run.js';
 import type { Figure } from '../figures/spec.js';
-import { checkFigureDependencies, FigureDependencyError, renderSvg, svgToPng } from '../plot/render.js';
+import { checkFigureDependencies, renderSvg, svgToPng } from '../plot/render.js';
 import { RUN_RECORD_FILE, writeFileAtomic } from '../io/runRecord.js';
-import { readRunRecord, readRunWeights, UsageError } from './measure.js';
+import { readRunRecord, readRunWeights } from './measure.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
-export const PLOT_USAGE = `usage: persian-rug plot RESULTS... --out DIR [flags]
+export const PLOT_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'out', flag: 'out', kind: 'string', valueName: 'DIR', defaultText: 'RUN_DIR/figures for a run directory; required for results', help: 'output directory (created if missing; files are written atomically)' },
+    { key: 'atP', flag: 'at-p', kind: 'axis', min: 0, minExclusive: true, max: 1, defaultText: '0.001,0.01,0.05,0.1,0.4,0.6', help: 'p of the loss-vs-r panels (nearest grid values), a comma list or START:STOP:COUNT' },
+    { key: 'atR', flag: 'at-r', kind: 'axis', min: 0, minExclusive: true, max: 1, defaultText: '0.01,0.1,0.3,0.5,0.8', help: 'r of the loss-vs-p panels (same forms); with --at-p or --at-r the histograms are drawn at the pairs (at-p[k], at-r[k])' },
+    { key: 'format', flag: 'format', kind: 'enums', choices: ['svg', 'png'], default: 'svg,png', valueName: 'F', help: 'svg, png or svg,png' },
+    { key: 'spec', flag: 'spec', kind: 'boolean', help: 'also write NAME.vl.json: the Vega-Lite spec with its data inlined' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the list of files as one JSON object on the last stdout line' },
+  ],
+  positional: { name: 'RESULTS', min: 1, max: Infinity, missing: 'give at least one results file (persian-rug sweep --out FILE) or a run directory (persian-rug train --out DIR)' },
+};
+
+export const PLOT_USAGE = usageText(`usage: persian-rug plot RESULTS... --out DIR [flags]
        persian-rug plot RUN_DIR [--out DIR] [flags]
 
 From sweep results (JSON Lines from persian-rug sweep or merge), the paper's figures (PAPER.md §6): heat maps
@@ -27,19 +39,7 @@ From a run directory (persian-rug train --out DIR): its loss curve against L* an
 with colour bars, and the histograms of W.
 Each figure is written as DIR/NAME.svg and DIR/NAME.png (2x); --spec adds DIR/NAME.vl.json, the Vega-Lite
 spec with its data inlined (restyle it and render it with any Vega-Lite tool). Figures need the optional
-packages vega, vega-lite, @resvg/resvg-wasm and dejavu-fonts-ttf.
-
-flags:
-  --out DIR         output directory (created if missing; files are written atomically);
-                    default for a run directory: RUN_DIR/figures
-  --at-p VALUES     p of the loss-vs-r panels (nearest grid values), a comma list or START:STOP:COUNT
-                    (default 0.001,0.01,0.05,0.1,0.4,0.6)
-  --at-r VALUES     r of the loss-vs-p panels (same forms; default 0.01,0.1,0.3,0.5,0.8); with --at-p or
-                    --at-r the histograms are drawn at the pairs (at-p[k], at-r[k])
-  --format F        svg, png or svg,png (default svg,png)
-  --spec            also write NAME.vl.json (the Vega-Lite spec, data inlined)
-  --json            print the list of files as one JSON object on the last stdout line
-  --help            this text`;
+packages vega, vega-lite, @resvg/resvg-wasm and dejavu-fonts-ttf.`, PLOT_FLAGS);
 
 export interface PlotRequest {
   files: string[];
@@ -50,35 +50,16 @@ export interface PlotRequest {
   json: boolean;
 }
 
-const SWITCHES = ['help', 'json', 'spec'];
-
 function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
-  const files: string[] = [];
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) { files.push(arg); continue; }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (SWITCHES.includes(name)) {
-      if (inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
-      if (name === 'help') return 'help';
-      switches.add(name);
-      continue;
-    }
-    if (!['out', 'at-p', 'at-r', 'format'].includes(name)) throw new ConfigError(`unknown flag --${name}; flags are --out, --at-p, --at-r, --format, --spec, --json, --help`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value.trim() === '' || (inline === undefined && value.startsWith('--'))) throw new ConfigError(`--${name} needs a value`);
-    if (values.has(name)) throw new ConfigError(`--${name} is given twice`);
-    values.set(name, value);
-  }
-  if (files.length === 0) throw new ConfigError('give at least one results file (persian-rug sweep --out FILE) or a run directory (persian-rug train --out DIR)');
-  const formats = (values.get('format') ?? 'svg,png').split(',').map((f) => f.trim());
-  for (const f of formats) if (f !== 'svg' && f !== 'png') throw new ConfigError(`--format ${values.get('format')}: "${f}" is not svg or png`);
+  const flags = parseFlags(PLOT_FLAGS, argv);
+  if (flags.help) return 'help';
   const options: FigureOptions = {};
-  if (values.has('at-p')) options.atP = parseAxis('at-p', values.get('at-p')!, { min: 0, max: 1, minExclusive: true });
-  if (values.has('at-r')) options.atR = parseAxis('at-r', values.get('at-r')!, { min: 0, max: 1, minExclusive: true });
-  return { files, out: values.get('out'), options, formats: [...new Set(formats)] as ('svg' | 'png')[], spec: switches.has('spec'), json: switches.has('json') };
+  if (flags.given('atP')) options.atP = flags.list('atP');
+  if (flags.given('atR')) options.atR = flags.list('atR');
+  return {
+    files: [...flags.positional], out: flags.string('out'), options, formats: flags.strings('format') as ('svg' | 'png')[],
+    spec: flags.on('spec'), json: flags.on('json'),
+  };
 }
 
 /**
@@ -138,13 +119,6 @@ async function runDirectoryFigures(path: string): Promise<Figure[] | null> {
 }
 
 export async function runPlot(argv: readonly string[], io: CliIo): Promise<number> {
-  const fail = (error: unknown): number => {
-    if (error instanceof ConfigError || error instanceof UsageError || error instanceof FigureDependencyError) {
-      io.stderr(`persian-rug plot: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
-  };
   let request: PlotRequest | 'help';
   let figures: Figure[] | null = null;
   let count = 0;
@@ -167,7 +141,7 @@ export async function runPlot(argv: readonly string[], io: CliIo): Promise<numbe
       figures = sweepFigures(records, request.options);
     }
   } catch (error) {
-    return fail(error);
+    return usageFailure(io, 'plot', error);
   }
   const written = await writeFigures(figures, out, request.formats, request.spec);
   if (written.length === 0) {
