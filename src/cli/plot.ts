@@ -29,9 +29,9 @@ export const PLOT_FLAGS: CommandFlags = {
 export const PLOT_USAGE = usageText(`usage: persian-rug plot RESULTS... --out DIR [flags]
        persian-rug plot RUN_DIR [--out DIR] [flags]
 
-From sweep results (JSON Lines from persian-rug sweep or merge), the paper's figures (PAPER.md §6): heat maps
+From sweep results (JSON Lines from persian-rug sweep or merge), the paper's figures (docs/theory.md §6): heat maps
 over (p, r), one panel per n side by side on one colour scale, of the loss, loss / L* and the statistics of
-PAPER.md §2 (Δ diag, Δ b, Δ var ν, Δ E ν, KS p-value, Λ, skewness); loss vs r at the paper's p (0.001, 0.01,
+docs/theory.md §2 (Δ diag, Δ b, Δ var ν, Δ E ν, KS p-value, Λ, skewness); loss vs r at the paper's p (0.001, 0.01,
 0.05, 0.1, 0.4, 0.6) and loss vs p at its r (0.01, 0.1, 0.3, 0.5, 0.8), nearest grid values, with trained
 models per n, the Persian rug, L*(p, r) and the best linear model on log axes; histograms of trained W with
 the Gaussian of the same mean and variance.

@@ -1,4 +1,4 @@
-// The paper's figures from sweep records (PAPER.md §6): heat maps over (p, r) per n, loss vs r and vs p, W histograms.
+// The paper's figures from sweep records (docs/theory.md §6): heat maps over (p, r) per n, loss vs r and vs p, W histograms.
 import { linearLoss, optimalSymmetricLoss } from '../theory/index.js';
 import type { Histogram, StatisticName, SweepRecord } from '../sweep/record.js';
 import type { SweepKind } from '../sweep/grid.js';
@@ -18,7 +18,7 @@ export const LOSS_METRICS: readonly Metric[] = [
   { name: 'lossOverTheory', label: 'loss / L*(p, r)', short: 'loss / L*', value: (r) => r.evalLoss / r.theoryLoss },
 ];
 
-/** The statistics of the paper's heat maps (PAPER.md §2, §6), in its order, and the skewness our models show. */
+/** The statistics of the paper's heat maps (docs/theory.md §2, §6), in its order, and the skewness our models show. */
 export const PAPER_STATISTICS: readonly { name: StatisticName; label: string; short: string }[] = [
   { name: 'diagonalDelta', label: 'Δ diag W (variance of W_ii over i)', short: 'Δ diag W' },
   { name: 'biasDelta', label: 'Δ b (variance of b_i over i)', short: 'Δ b' },
