@@ -2,6 +2,7 @@
 import type { ModelWeights } from '../api.js';
 import { constantLoss, linearLoss, optimalSymmetricLoss, weightRow, zeroLoss } from '../theory/index.js';
 import { histogram } from '../sweep/record.js';
+import { weightBlock } from '../theory/weights.js';
 import { modelMatrixBlock } from '../rug/image.js';
 import { matrixFigure } from './matrix.js';
 import { gaussianCurve, histogramBars, histogramPanelsFigure } from './sweep.js';
@@ -97,8 +98,8 @@ export function weightSamples(weights: ModelWeights, p: number, rows = 64): { di
     weightRow(input, i, row);
     for (let j = 0; j < n; j++) if (j !== i) offDiagonal[o++] = row[j];
   }
-  const m = weights.nHidden;
-  for (let i = 0; i < n; i++) { let s = 0; for (let k = 0; k < m; k++) s += weights.wout[i * m + k] * weights.win[k * n + i]; diagonal[i] = s; }
+  const entry = new Float64Array(1);
+  for (let i = 0; i < n; i++) diagonal[i] = weightBlock(weights, i, 1, i, 1, entry)[0];
   return { diagonal, offDiagonal };
 }
 

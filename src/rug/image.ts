@@ -1,22 +1,14 @@
 // Blocks of W to draw: the top-left block of a model's W = W_out W_in (the rug's comes from rugMatrixBlock in rug.ts).
 import type { ModelWeights } from '../api.js';
+import { weightBlock } from '../theory/weights.js';
 
 /** Largest block drawn (entries per side). */
 export const MAX_IMAGE_BLOCK = 2048;
 
 /** Top-left size x size block of W = W_out W_in for PyTorch-layout weights (win m x n, wout n x m), row-major. */
 export function modelMatrixBlock(weights: ModelWeights, size: number): Float64Array {
-  const n = weights.nFeatures, m = weights.nHidden;
-  checkBlock(size, n);
-  const out = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      let sum = 0;
-      for (let k = 0; k < m; k++) sum += weights.wout[i * m + k] * weights.win[k * n + j];
-      out[i * size + j] = sum;
-    }
-  }
-  return out;
+  checkBlock(size, weights.nFeatures);
+  return weightBlock(weights, 0, size, 0, size, new Float64Array(size * size));
 }
 
 /** RangeError unless 1 <= size <= min(n, MAX_IMAGE_BLOCK). */
