@@ -2,7 +2,7 @@
 import type { ModelWeights } from '../api.js';
 import { constantLoss, linearLoss, optimalSymmetricLoss, weightRow, zeroLoss } from '../theory/index.js';
 import { histogram } from '../sweep/record.js';
-import { weightBlock } from '../theory/weights.js';
+import { weightDiagonal } from '../theory/weights.js';
 import { modelMatrixBlock } from '../rug/image.js';
 import { matrixFigure } from './matrix.js';
 import { gaussianCurve, histogramBars, histogramPanelsFigure } from './sweep.js';
@@ -89,7 +89,6 @@ export function weightSamples(weights: ModelWeights, p: number, rows = 64): { di
   const n = weights.nFeatures;
   const picked = Math.min(n, rows);
   const offDiagonal = new Float64Array(picked * (n - 1));
-  const diagonal = new Float64Array(n);
   const row = new Float64Array(n);
   const input = { ...weights, p };
   let o = 0;
@@ -98,8 +97,7 @@ export function weightSamples(weights: ModelWeights, p: number, rows = 64): { di
     weightRow(input, i, row);
     for (let j = 0; j < n; j++) if (j !== i) offDiagonal[o++] = row[j];
   }
-  const entry = new Float64Array(1);
-  for (let i = 0; i < n; i++) diagonal[i] = weightBlock(weights, i, 1, i, 1, entry)[0];
+  const diagonal = weightDiagonal(weights);
   return { diagonal, offDiagonal };
 }
 
