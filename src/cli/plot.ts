@@ -8,8 +8,7 @@ import { sweepFigures, type FigureOptions } from '../figures/sweep.js';
 import { runFigures, type RunSummary } from '../figures/run.js';
 import type { Figure } from '../figures/spec.js';
 import { checkFigureDependencies, renderSvg, svgToPng } from '../plot/render.js';
-import { RUN_RECORD_FILE, writeFileAtomic } from '../io/runRecord.js';
-import { readRunRecord, readRunWeights } from './measure.js';
+import { readRunSummary, readRunWeights, RUN_RECORD_FILE, writeFileAtomic } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
 import { parseFlags, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
@@ -108,7 +107,7 @@ export async function writeFigures(figures: readonly Figure[], out: string, form
 async function runDirectoryFigures(path: string): Promise<Figure[] | null> {
   const isRun = await stat(join(path, RUN_RECORD_FILE)).then((s) => s.isFile(), () => false);
   if (!isRun) return null;
-  const run = await readRunRecord(path);
+  const run = await readRunSummary(path);
   const weights = await readRunWeights(path, run);
   const finished = await stat(join(path, RUN_RECORD_FILE)).then((s) => s.mtime.toISOString(), () => undefined);
   const summary: RunSummary = {
