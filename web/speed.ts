@@ -6,7 +6,8 @@ import { $, fmt } from './format.js';
 import { kernels } from './shared.js';
 
 const NOTEBOOK: Partial<TrainConfig> = { nFeatures: 512, nHidden: 128, featureProbability: 0.045, batch: 1024, seed: 1, evalSamples: 1024 };
-const SECONDS = 3;
+/** Seconds each trainer is timed (?seconds= overrides it, e.g. for the browser test). */
+const SECONDS = Number(new URLSearchParams(location.search).get('seconds')) || 3;
 
 interface Row { name: string; stepsPerSecond: number; steps: number; threads: number }
 

@@ -157,6 +157,7 @@ function pOf(config: ResolvedTrainConfig): number {
 
 function finish(result: TrainResult, weights: ModelWeights): void {
   const c = result.config;
+  performance.mark('persian-rug-train-end');
   current = { ...current!, result, weights };
   showWeights(weights, result.steps);
   requestStatistics(weights, pOf(c), c.bias);
@@ -219,6 +220,7 @@ async function train(input: Partial<TrainConfig>, start?: { weights: ModelWeight
   document.body.dataset.config = JSON.stringify(input);
   delete document.body.dataset.hash;
   setPhase('training');
+  performance.mark('persian-rug-train-start');
   status(`starting a worker for n = ${config.nFeatures}, m = ${config.nHidden}, p = ${p} ...`);
   drawLoss();
   trainer = await createWorkerTrainer(input, { wasm: await kernels, weights: start?.weights });
