@@ -20,6 +20,8 @@ const REFRESH_SECONDS = 2;
 /** The paper's epoch (PAPER.md §1). */
 const SAMPLES_PER_EPOCH = 30_000;
 const LOSS_COLOR = '#1f5fbf';
+/** The status line (steps/s, ETA) changes at most this often. */
+const STATUS_EVERY_MS = 250;
 export const THEORY_COLOR = '#e07000';
 
 type Phase = 'idle' | 'training' | 'paused' | 'done' | 'error';
@@ -61,7 +63,12 @@ function readForm(): Partial<TrainConfig> {
   return config;
 }
 
+let rulesCache: { key: string; rules: NonNullable<LineChartSpec['rules']> } | undefined;
+
+/** L*(p, r) and the baselines as horizontal lines (L* is a 2-D minimization: computed once per (p, r)). */
 function theoryRules(p: number, r: number): NonNullable<LineChartSpec['rules']> {
+  const key = `${p},${r}`;
+  if (rulesCache?.key === key) return rulesCache.rules;
   const rules = [
     { label: 'best constant v', value: constantLoss(p), color: '#888', dash: '2 4' },
     { label: 'best linear (1 - r) v', value: linearLoss(p, r), color: '#555', dash: '8 4' },
@@ -71,6 +78,7 @@ function theoryRules(p: number, r: number): NonNullable<LineChartSpec['rules']> 
   } catch (error) {
     console.info('L*(p, r) unavailable:', (error as Error).message);
   }
+  rulesCache = { key, rules };
   return rules;
 }
 
@@ -85,10 +93,14 @@ function drawLoss(): void {
   });
 }
 
+/** The loss chart is redrawn at most every LOSS_REDRAW_MS (each redraw replaces one small SVG). */
+const LOSS_REDRAW_MS = 250;
+let lastLossDraw = 0;
+
 function queueLoss(): void {
   if (chartQueued) return;
   chartQueued = true;
-  requestAnimationFrame(() => { chartQueued = false; drawLoss(); });
+  setTimeout(() => requestAnimationFrame(() => { chartQueued = false; lastLossDraw = performance.now(); drawLoss(); }), Math.max(0, lastLossDraw + LOSS_REDRAW_MS - performance.now()));
 }
 
 function showWeights(w: ModelWeights, step: number): void {
@@ -176,22 +188,24 @@ function finish(result: TrainResult, weights: ModelWeights): void {
 async function runTrainer(t: WorkerTrainer): Promise<void> {
   const c = t.config;
   const startStep = points.length ? points[points.length - 1][0] : 0;
-  let lastImageStep = startStep, lastImageTime = performance.now(), fetching = false;
+  let lastImageStep = startStep, lastImageTime = performance.now(), fetching = false, lastStatus = 0;
   const onProgress = (progress: TrainProgress) => {
     points.push([progress.step, progress.loss]);
     queueLoss();
-    const rate = (progress.step - startStep) / Math.max(1e-9, progress.seconds);
-    const eta = (progress.totalSteps - progress.step) / rate;
-    status(`step ${progress.step} / ${progress.totalSteps} · loss ${fmt(progress.loss)} · ${fmt(rate, 3)} steps/s · ${Math.round(rate * c.batch).toLocaleString('en')} samples/s · ETA ${duration(eta)}${c.epochs !== undefined ? ' (or sooner: stop rule)' : ''}`);
     const due = progress.step - lastImageStep >= REFRESH_STEPS || performance.now() - lastImageTime > REFRESH_SECONDS * 1000;
     if (due && !fetching && progress.step < progress.totalSteps) {
       fetching = true; lastImageStep = progress.step; lastImageTime = performance.now();
       t.weights().then((w) => { showWeights(w, progress.step); requestStatistics(w, pOf(c), c.bias); }, () => undefined).finally(() => { fetching = false; });
     }
+    const rate = (progress.step - startStep) / Math.max(1e-9, progress.seconds);
+    const eta = (progress.totalSteps - progress.step) / rate;
+    if (performance.now() - lastStatus < STATUS_EVERY_MS && progress.step < progress.totalSteps) return;
+    lastStatus = performance.now();
+    status(`step ${progress.step} / ${progress.totalSteps} · loss ${fmt(progress.loss)} · ${fmt(rate, 3)} steps/s · ${Math.round(rate * c.batch).toLocaleString('en')} samples/s · ETA ${duration(eta)}${c.epochs !== undefined ? ' (or sooner: stop rule)' : ''}`);
   };
-  // About 200 points per curve, and a report at least every ~50 ms of work (a step costs ~ batch n m / 1e9 s).
+  // About 200 points per curve, and a report at least every ~100 ms of work (a step costs ~ batch n m / 1e9 s).
   const stepSeconds = (c.batch * c.nFeatures * c.nHidden) / 1e9;
-  const every = Math.max(1, Math.min(Math.floor(totalSteps / 200), Math.round(0.05 / stepSeconds)));
+  const every = Math.max(1, Math.min(Math.floor(totalSteps / 200), Math.round(0.1 / stepSeconds)));
   setPhase('training');
   const result = await t.run({ onProgress, progressEverySteps: every });
   const weights = await t.weights();

