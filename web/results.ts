@@ -45,7 +45,8 @@ export function parseRecords(text: string): { records: SweepRecord[]; bad: numbe
   text.split('\n').forEach((line, index) => {
     if (!line.trim()) return;
     try {
-      const r = JSON.parse(line) as SweepRecord;
+      // non-finite numbers are written as "NaN" / "Infinity" / "-Infinity" (the package's JSON encoding)
+      const r = JSON.parse(line, (_key, value) => (value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : value)) as SweepRecord;
       if (r?.format !== FORMAT || !Number.isFinite(r.n) || !Number.isFinite(r.p) || typeof r.evalLoss !== 'number') throw new Error('not a record');
       records.push(r);
     } catch {

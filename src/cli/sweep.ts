@@ -13,6 +13,7 @@ import { SweepProgress } from '../sweep/progress.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
 import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { stringifyJson } from '../io/json.js';
 
 const SWEEP_FLAGS = {
   kind: 'string', n: 'string', r: 'string', m: 'string', p: 'string', seeds: 'string', out: 'string', resume: 'boolean',
@@ -209,7 +210,7 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
   const shardText = plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}: ${mine.length}` : '';
   const planLine = `${name}: ${all.length} cells (${describeGrid(plan.spec)})${shardText}; ${skipped} already in ${plan.out || 'the file'}, ${todo.length} to run on ${workers === 0 ? 'this thread' : `${Math.min(workers, trainedCount)} worker(s)`}; estimated ${formatDuration(estimate.wall)}`;
   if (plan.dryRun) {
-    if (plan.json) io.stdout(JSON.stringify({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, grid: plan.spec }));
+    if (plan.json) io.stdout(stringifyJson({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, grid: plan.spec }));
     else io.stdout(planLine);
     return { written: 0, skipped, failed: 0, seconds: 0 };
   }
@@ -287,7 +288,7 @@ export async function runSweep(argv: readonly string[], io: CliIo): Promise<numb
   if (!outcome) return EXIT.usage;
   if (plan.dryRun) return EXIT.ok;
   const summary = { out: plan.out, written: outcome.written, skipped: outcome.skipped, failed: outcome.failed, seconds: outcome.seconds, gridId: gridId(plan.spec) };
-  if (plan.json) io.stdout(JSON.stringify(summary));
+  if (plan.json) io.stdout(stringifyJson(summary));
   else io.stdout(`sweep: wrote ${outcome.written} records to ${plan.out} (${outcome.skipped} already there${outcome.failed ? `, ${outcome.failed} FAILED` : ''}) in ${formatDuration(outcome.seconds)}`);
   return outcome.failed ? EXIT.failure : EXIT.ok;
 }

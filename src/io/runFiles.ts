@@ -3,6 +3,7 @@
 import type { ModelWeights, TrainResult } from '../api.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { resolveTrainConfig } from '../train/config.js';
+import { parseJson, stringifyJson } from './json.js';
 
 export const RUN_RECORD_FILE = 'run.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
@@ -18,14 +19,14 @@ export function weightTensors(w: ModelWeights): Record<string, { shape: number[]
   };
 }
 
-/** The text of run.json: { format, ...result, ...extra }, one field a line. */
+/** The text of run.json: { format, ...result, ...extra }, one field a line (non-finite numbers as in io/json.ts). */
 export function encodeRunRecord(result: TrainResult, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ format: RUN_FORMAT, ...result, ...extra }, null, 1) + '\n';
+  return stringifyJson({ format: RUN_FORMAT, ...result, ...extra }, 1) + '\n';
 }
 
 /** The bytes of weights.safetensors (config in the metadata, CRC-32 of the data). */
 export function encodeWeights(result: Pick<TrainResult, 'config'>, weights: ModelWeights): Uint8Array {
-  return encodeSafetensors(weightTensors(weights), { format: RUN_FORMAT, config: JSON.stringify(result.config) }, { checksum: true });
+  return encodeSafetensors(weightTensors(weights), { format: RUN_FORMAT, config: stringifyJson(result.config) }, { checksum: true });
 }
 
 /**
@@ -56,7 +57,7 @@ export function decodeWeights(bytes: Uint8Array, name = WEIGHTS_FILE): ModelWeig
 export function decodeRunRecord(text: string, name = RUN_RECORD_FILE): TrainResult & { format: string } {
   let record: unknown;
   try {
-    record = JSON.parse(text);
+    record = parseJson(text);
   } catch (error) {
     throw new Error(`${name}: not valid JSON (${(error as Error).message}); not a run record`);
   }
