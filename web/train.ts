@@ -176,8 +176,8 @@ function finish(result: TrainResult, weights: ModelWeights): void {
   const hash = weightsFingerprint(weights);
   let theory = NaN;
   try { theory = optimalSymmetricLoss(pOf(c), c.nHidden / c.nFeatures).loss; } catch { /* p or r outside the theory's range */ }
-  Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps), evalLoss: String(result.evalLoss) });
-  status(`${result.stopReason === 'cancelled' ? 'stopped' : result.stopReason === 'stop-rule' ? 'stopped by the stop rule' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s`
+  Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps), evalLoss: String(result.evalLoss), threads: String(result.threads) });
+  status(`${result.stopReason === 'cancelled' ? 'stopped' : result.stopReason === 'stop-rule' ? 'stopped by the stop rule' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s${result.threads ? ` on ${result.threads} thread${result.threads === 1 ? '' : 's'}` : ''}`
     + ` · train loss ${fmt(result.trainLoss)} · held-out loss ${fmt(result.evalLoss)}`
     + (Number.isFinite(theory) ? ` · L* ${fmt(theory)} (ratio ${(result.evalLoss / theory).toFixed(3)})` : '')
     + ` · weights fingerprint ${hash}`);
@@ -337,7 +337,7 @@ export function setupTrain(): void {
     if (event.dataTransfer?.files.length) loadFiles(event.dataTransfer.files).catch(fail);
   });
   $('threads-note').textContent = globalThis.crossOriginIsolated
-    ? `This page is cross-origin isolated: training uses both of the gradient shards' threads where ${navigator.hardwareConcurrency} cores allow.`
+    ? `This page is cross-origin isolated: training runs on two threads (the batch's two gradient shards) where the ${navigator.hardwareConcurrency} logical cores allow; results are bit-identical to one thread.`
     : 'This page is not cross-origin isolated (no SharedArrayBuffer): training runs on one thread.';
   drawColorbar($<HTMLCanvasElement>('colorbar-canvas'));
   setPhase('idle');

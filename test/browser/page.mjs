@@ -1,7 +1,9 @@
 // Browser tests (`npm run test:browser`): the built page in headless Chromium (playwright-core) and Firefox ESR
-// (puppeteer-core over WebDriver BiDi), clicked through every section. Numbers are checked against the library in
-// node: the trained weights bit for bit, L* at a hovered cell, the rug's loss within its standard error, a loaded
-// run's statistics against `persian-rug measure`; images must be drawn; any console error or warning fails.
+// (puppeteer-core over WebDriver BiDi), clicked through every section. Served with COOP/COEP (vite preview) the page is
+// cross-origin isolated and trains on two threads; on a static host that sends no headers coi-serviceworker isolates
+// it. Numbers are checked against the library in node: the trained weights bit for bit (two threads there, one here),
+// L* at a hovered cell, the rug's loss within its standard error, a loaded run's statistics against `persian-rug
+// measure`; images must be drawn; any console error or warning fails.
 // Needs `npm run build`. Screenshots go to build/test-browser/ (git-ignored). Last line: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,7 +43,7 @@ check('web/ typechecks', tsc.status === 0, tsc.status === 0 ? '' : (tsc.stdout +
 const missing = Object.entries(BROWSERS).filter(([, path]) => !existsSync(path));
 for (const [name, path] of missing) console.log(`browser tests SKIPPED for ${name}: ${path} not found (install it: apt-get install -y ${name === 'firefox' ? 'firefox-esr' : 'chromium'})`);
 if (missing.length === Object.keys(BROWSERS).length) finish();
-for (const file of ['dist/index.js', 'build/release.wasm']) {
+for (const file of ['dist/index.js', 'build/release.wasm', 'build/threads.wasm']) {
   if (!existsSync(join(repo, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 }
 
@@ -72,11 +74,32 @@ rugEngine.setRug(rugBuilt);
 const rugNode = lib.evaluateRug(rugEngine, lib.theoryRugFit(rugBuilt, RUG.p), RUG.seed, RUG.samples);
 rugEngine.dispose();
 
-// ---- the page, built and served as `vite preview` serves it ----
+/** A static file server that sends no COOP/COEP headers (like GitHub Pages), on a free port. */
+async function serveStatic(root) {
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png' };
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+// ---- the page, built and served as `vite preview` serves it (with COOP/COEP), and by a plain static server ----
 const { build, preview } = await import('vite');
 await build({ configFile, logLevel: 'warn' });
 const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
 const url = server.resolvedUrls.local[0];
+const plain = await serveStatic(join(repo, 'build/web'));
 mkdirSync(shotDir, { recursive: true });
 
 /** The same few operations over playwright-core (Chromium) and puppeteer-core (Firefox over WebDriver BiDi). */
@@ -172,9 +195,10 @@ async function testBrowser(name) {
     await page.goto(`${url}?${query}`);
     await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
     await b.wait(() => Number(document.body.dataset.statsReady ?? 0) >= 1);
-    const shown = await page.evaluate(() => ({ ...document.body.dataset, status: document.getElementById('status')?.textContent ?? '' }));
+    const shown = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated, status: document.getElementById('status')?.textContent ?? '' }));
     check(`${name}: the page trains in a Web Worker to the end`, shown.state === 'done' && shown.steps === String(RUN.steps), shown.status);
-    check(`${name}: browser weights equal node in-process weights, bit for bit`, shown.hash === nodeHash, `browser ${shown.hash}, node ${nodeHash}`);
+    check(`${name}: served with COOP/COEP the page is cross-origin isolated and trains on two threads`, shown.isolated === true && shown.threads === '2', `crossOriginIsolated ${shown.isolated}, threads ${shown.threads}`);
+    check(`${name}: browser weights (two threads) equal node in-process weights (one thread), bit for bit`, shown.hash === nodeHash, `browser ${shown.hash}, node ${nodeHash}`);
     check(`${name}: browser loss history equals node's`, shown.lossHash === nodeLossHash);
     const timing = await page.evaluate(() => {
       const [start] = performance.getEntriesByName('persian-rug-train-start');
@@ -285,6 +309,18 @@ async function testBrowser(name) {
       speed.map((r) => `${r.name}: ${r.stepsPerSecond.toFixed(1)} steps/s`).join('; '));
     await shot('speed');
 
+    // ---- a static host that cannot set headers: coi-serviceworker isolates the page after one reload ----
+    await page.goto(`${plain.url}?${query}`);
+    // the service worker reloads the page once: poll (a wait spanning the reload can lose its page in WebDriver BiDi)
+    for (let t = 0; t < 120; t++) {
+      const ready = await page.evaluate(() => crossOriginIsolated && ['done', 'error'].includes(document.body.dataset.state ?? '')).catch(() => false);
+      if (ready) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const shown2 = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
+    check(`${name}: on a static host without headers the service worker isolates the page: two threads, same weights`, shown2.isolated === true && shown2.threads === '2' && shown2.hash === nodeHash,
+      `crossOriginIsolated ${shown2.isolated}, threads ${shown2.threads}, fingerprint ${shown2.hash}`);
+
     // ---- every control labelled and reachable by keyboard ----
     const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, [tabindex]')].filter((e) => {
       const label = e.closest('label')?.textContent?.trim() || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim());
@@ -305,6 +341,7 @@ try {
   for (const name of Object.keys(BROWSERS)) if (existsSync(BROWSERS[name]) && (!process.env.BROWSER || process.env.BROWSER === name)) await testBrowser(name);
 } finally {
   await new Promise((resolve) => server.httpServer.close(resolve));
+  await plain.close();
   rmSync(fixtures, { recursive: true, force: true });
 }
 finish();
