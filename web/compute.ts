@@ -49,7 +49,7 @@ export interface StatisticsSummary {
 
 const HISTOGRAM_BINS = 48;
 
-/** PAPER.md §2 statistics as `persian-rug measure --backend js` computes them (same defaults), and a histogram. */
+/** docs/theory.md §2 statistics as `persian-rug measure --backend js` computes them (same defaults), and a histogram. */
 function statistics(w: ModelWeights, p: number, bias: boolean): StatisticsSummary {
   const start = performance.now();
   const input = { nFeatures: w.nFeatures, nHidden: w.nHidden, win: w.win, wout: w.wout, bias: bias ? w.bias : null, p };

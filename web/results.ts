@@ -23,7 +23,7 @@ interface SweepRecord {
 interface Histogram { lo: number; hi: number; counts: number[]; total: number }
 
 const FORMAT = 'persian-rug/sweep/1';
-/** PAPER.md §6.2: the paper's loss comparisons use these p and r (nearest grid values are drawn). */
+/** docs/theory.md §6.2: the paper's loss comparisons use these p and r (nearest grid values are drawn). */
 const PAPER_P = [0.001, 0.01, 0.05, 0.1, 0.4, 0.6];
 const PAPER_R = [0.01, 0.1, 0.3, 0.5, 0.8];
 const HEATMAP_STATISTICS: [string, string][] = [

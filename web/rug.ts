@@ -1,4 +1,4 @@
-// The Persian rug (PAPER.md §5): build it at n = 64 ... 8192 with m from r, its theory fit (A, mu) and Monte-Carlo loss
+// The Persian rug (docs/theory.md §5): build it at n = 64 ... 8192 with m from r, its theory fit (A, mu) and Monte-Carlo loss
 // against L*, and the image of W with zoom and pan drawn from W_ij = F(i XOR j) for the visible entries only (never the
 // n x n matrix), beside a trained model of the same (n, m, p) at the same view and colour scale.
 import { createWorkerTrainer } from 'persian-rug';

@@ -7,7 +7,7 @@ import { compute, onRunsChanged, pageRuns } from './shared.js';
 import type { TheoryPoint } from './compute.js';
 import { THEORY_COLOR } from './train.js';
 
-/** The paper's grid: linspace(0.002001, 0.8, 20) for p and r (PAPER.md §1). */
+/** The paper's grid: linspace(0.002001, 0.8, 20) for p and r (docs/theory.md §1). */
 const GRID = Array.from({ length: 20 }, (_, k) => 0.002001 + (k * (0.8 - 0.002001)) / 19);
 /** Slices are drawn at more points, log-spaced, plus the grid's own values. */
 const SLICE = [...new Set([...Array.from({ length: 24 }, (_, k) => 0.002001 * (0.8 / 0.002001) ** (k / 23)), ...GRID])].sort((a, b) => a - b);

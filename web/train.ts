@@ -17,7 +17,7 @@ const BLOCK = 64;
 /** W image and statistics refresh: every this many steps, or this many seconds, whichever comes first. */
 const REFRESH_STEPS = 200;
 const REFRESH_SECONDS = 2;
-/** The paper's epoch (PAPER.md §1). */
+/** The paper's epoch (docs/theory.md §1). */
 const SAMPLES_PER_EPOCH = 30_000;
 const LOSS_COLOR = '#1f5fbf';
 /** The status line (steps/s, ETA) changes at most this often. */
