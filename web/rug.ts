@@ -5,7 +5,7 @@ import { createWorkerTrainer } from 'persian-rug';
 import { drawColorbar, drawMatrix } from './matrix.js';
 import { $, fmt } from './format.js';
 import { getParam, setParams, viewNumbers } from './state.js';
-import { addRun, compute, kernels, pageRuns, trainThreads, type PageRun } from './shared.js';
+import { addRun, compute, kernels, pageRuns, type PageRun } from './shared.js';
 import type { RugResult } from './compute.js';
 
 const ORDERS = [64, 128, 256, 512, 1024, 2048, 4096, 8192];
@@ -118,7 +118,7 @@ async function trainMatching(): Promise<void> {
   const { n, m, p, seed } = rug!;
   const steps = Number(getParam('steps') ?? 1000);
   $<HTMLButtonElement>('rug-train').disabled = true;
-  const trainer = await createWorkerTrainer({ nFeatures: n, nHidden: m, featureProbability: p, seed, steps, evalSamples: 8192, threads: trainThreads() }, { wasm: await kernels });
+  const trainer = await createWorkerTrainer({ nFeatures: n, nHidden: m, featureProbability: p, seed, steps, evalSamples: 8192 }, { wasm: await kernels });
   try {
     const result = await trainer.run({
       progressEverySteps: Math.max(1, Math.floor(steps / 50)),

@@ -21,9 +21,6 @@ export function compute(kind: 'theory' | 'statistics' | 'rug'): Remote<ComputeAp
   return remote;
 }
 
-/** Threads for a training run: both cores when the page is cross-origin isolated (shared memory), else one. */
-export const trainThreads = (): number => (globalThis.crossOriginIsolated ? 0 : 1);
-
 export interface PageRun {
   id: string;
   label: string;

@@ -10,7 +10,7 @@ import { histogramChart, lineChart, type LineChartSpec } from './charts.js';
 import { drawColorbar, drawMatrix } from './matrix.js';
 import { $, download, duration, fmt } from './format.js';
 import { getParam, setParams } from './state.js';
-import { addRun, compute, kernels, trainThreads } from './shared.js';
+import { addRun, compute, kernels } from './shared.js';
 import type { StatisticsSummary } from './compute.js';
 
 const BLOCK = 64;
@@ -55,7 +55,7 @@ function readForm(): Partial<TrainConfig> {
   const num = (key: string) => Number(data.get(key));
   const steps = num('steps'), batch = num('batch');
   const config: Partial<TrainConfig> = {
-    nFeatures: num('n'), nHidden: num('m'), featureProbability: num('p'), seed: num('seed'), batch, evalSamples: 16384, threads: trainThreads(),
+    nFeatures: num('n'), nHidden: num('m'), featureProbability: num('p'), seed: num('seed'), batch, evalSamples: 16384,
   };
   // the stop rule works at epoch ends: `steps` becomes the cap, in whole epochs
   if (data.get('stoprule') === 'on') Object.assign(config, { epochs: Math.max(1, Math.ceil((steps * batch) / SAMPLES_PER_EPOCH)), samplesPerEpoch: SAMPLES_PER_EPOCH });

@@ -75,7 +75,7 @@ const rugNode = lib.evaluateRug(rugEngine, lib.theoryRugFit(rugBuilt, RUG.p), RU
 rugEngine.dispose();
 
 /** A static file server that sends no COOP/COEP headers (like GitHub Pages), on a free port. */
-async function serveStatic(root) {
+async function serveStatic(root, missing = []) {
   const { createServer } = await import('node:http');
   const { readFile } = await import('node:fs/promises');
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png' };
@@ -83,6 +83,7 @@ async function serveStatic(root) {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     try {
+      if (missing.some((name) => path.endsWith(name))) throw new Error('hidden');
       const body = await readFile(file);
       response.writeHead(200, { 'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
       response.end(body);
@@ -100,6 +101,7 @@ await build({ configFile, logLevel: 'warn' });
 const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
 const url = server.resolvedUrls.local[0];
 const plain = await serveStatic(join(repo, 'build/web'));
+const bare = await serveStatic(join(repo, 'build/web'), ['coi-serviceworker.js']);
 mkdirSync(shotDir, { recursive: true });
 
 /** The same few operations over playwright-core (Chromium) and puppeteer-core (Firefox over WebDriver BiDi). */
@@ -170,10 +172,12 @@ async function testBrowser(name) {
   const b = await openBrowser(name);
   const { page } = b;
   const problems = [];
+  const notes = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     const type = message.type();
     if (type === 'error' || type === 'warning' || type === 'warn') problems.push(`console ${type}: ${message.text()}`);
+    if (message.text().startsWith('persian-rug:')) notes.push(message.text());
   });
   // Long main-thread tasks: PerformanceObserver 'longtask' where supported (Chromium); a 10 ms heartbeat's largest gap everywhere.
   await b.init(() => {
@@ -321,6 +325,15 @@ async function testBrowser(name) {
     check(`${name}: on a static host without headers the service worker isolates the page: two threads, same weights`, shown2.isolated === true && shown2.threads === '2' && shown2.hash === nodeHash,
       `crossOriginIsolated ${shown2.isolated}, threads ${shown2.threads}, fingerprint ${shown2.hash}`);
 
+    // ---- not isolated (no headers, no service worker): one thread, node's weights, and the library says why, once ----
+    notes.length = 0;
+    await page.goto(`${bare.url}?${query}`);
+    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    const shown3 = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
+    check(`${name}: a page that is not isolated trains on one thread, same weights, and says so in one console line`,
+      shown3.isolated === false && shown3.threads === '1' && shown3.hash === nodeHash && notes.length === 1 && /one thread.*not cross-origin isolated/.test(notes[0]),
+      `crossOriginIsolated ${shown3.isolated}, threads ${shown3.threads}, fingerprint ${shown3.hash}, console: ${JSON.stringify(notes)}`);
+
     // ---- every control labelled and reachable by keyboard ----
     const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, [tabindex]')].filter((e) => {
       const label = e.closest('label')?.textContent?.trim() || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim());
@@ -342,6 +355,7 @@ try {
 } finally {
   await new Promise((resolve) => server.httpServer.close(resolve));
   await plain.close();
+  await bare.close();
   rmSync(fixtures, { recursive: true, force: true });
 }
 finish();
