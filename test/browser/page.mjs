@@ -104,6 +104,18 @@ const plain = await serveStatic(join(repo, 'build/web'));
 const bare = await serveStatic(join(repo, 'build/web'), ['coi-serviceworker.js']);
 mkdirSync(shotDir, { recursive: true });
 
+/** Charts are SVG strings swapped in whole on redraw: an element screenshot taken as one is replaced is taken again. */
+async function retry(take, attempts = 4) {
+  for (let i = 1; ; i++) {
+    try {
+      return await take();
+    } catch (error) {
+      if (i >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+}
+
 /** The same few operations over playwright-core (Chromium) and puppeteer-core (Firefox over WebDriver BiDi). */
 async function openBrowser(name) {
   if (name === 'chromium') {
@@ -114,7 +126,7 @@ async function openBrowser(name) {
     return {
       page,
       wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, arg, { timeout }),
-      elementPng: async (selector) => page.locator(selector).first().screenshot(),
+      elementPng: (selector) => retry(() => page.locator(selector).first().screenshot({ timeout: 10_000 })),
       viewport: (width, height) => page.setViewportSize({ width, height }),
       init: (fn) => page.addInitScript(fn),
       download: async (selector) => {
@@ -131,7 +143,7 @@ async function openBrowser(name) {
   return {
     page,
     wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, { timeout }, arg),
-    elementPng: async (selector) => Buffer.from(await (await page.$(selector)).screenshot()),
+    elementPng: (selector) => retry(async () => Buffer.from(await (await page.$(selector)).screenshot())),
     viewport: (width, height) => page.setViewport({ width, height }),
     init: (fn) => page.evaluateOnNewDocument(fn),
     download: null,
@@ -217,9 +229,9 @@ async function testBrowser(name) {
       };
     });
     // Long tasks are wall time: on a machine busier than its cores (other jobs) a short task is stretched by the
-    // scheduler, so the bound is asserted only where the load average leaves this job its cores.
+    // scheduler, so the bound is asserted only where the load average is at most twice the cores.
     const load = loadavg()[0], cores = availableParallelism();
-    if (timing.observed && load > cores) console.log(`    (not asserted: load average ${load.toFixed(1)} on ${cores} cores; longest long task while training ${timing.longest.toFixed(0)} ms${timing.tasks ? ` (${timing.tasks})` : ''})`);
+    if (timing.observed && load > 2 * cores) console.log(`    (not asserted: load average ${load.toFixed(1)} on ${cores} cores; longest long task while training ${timing.longest.toFixed(0)} ms${timing.tasks ? ` (${timing.tasks})` : ''})`);
     else if (timing.observed) check(`${name}: no main-thread task of 50 ms or more while training`, timing.longest < 50, `longest long task ${timing.longest.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s${timing.tasks ? ` (${timing.tasks})` : ''}; largest 10 ms heartbeat gap ${timing.gap.toFixed(0)} ms`);
     else console.log(`    (${name} has no longtask entries; largest 10 ms heartbeat gap while training: ${timing.gap.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s)`);
     const lossChart = drawn(await b.elementPng('#loss svg'));
@@ -325,15 +337,6 @@ async function testBrowser(name) {
     check(`${name}: on a static host without headers the service worker isolates the page: two threads, same weights`, shown2.isolated === true && shown2.threads === '2' && shown2.hash === nodeHash,
       `crossOriginIsolated ${shown2.isolated}, threads ${shown2.threads}, fingerprint ${shown2.hash}`);
 
-    // ---- not isolated (no headers, no service worker): one thread, node's weights, and the library says why, once ----
-    notes.length = 0;
-    await page.goto(`${bare.url}?${query}`);
-    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
-    const shown3 = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
-    check(`${name}: a page that is not isolated trains on one thread, same weights, and says so in one console line`,
-      shown3.isolated === false && shown3.threads === '1' && shown3.hash === nodeHash && notes.length === 1 && /one thread.*not cross-origin isolated/.test(notes[0]),
-      `crossOriginIsolated ${shown3.isolated}, threads ${shown3.threads}, fingerprint ${shown3.hash}, console: ${JSON.stringify(notes)}`);
-
     // ---- every control labelled and reachable by keyboard ----
     const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, [tabindex]')].filter((e) => {
       const label = e.closest('label')?.textContent?.trim() || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim());
@@ -341,6 +344,20 @@ async function testBrowser(name) {
     }).map((e) => e.id || e.name || e.outerHTML.slice(0, 60)));
     check(`${name}: every control has a label and a tab stop`, unlabelled.length === 0, unlabelled.join(', '));
     check(`${name}: no errors or warnings in the page console`, problems.length === 0, problems.join(' | '));
+
+    // ---- not isolated (no headers, no service worker): one thread, node's weights, and the library says why, once ----
+    notes.length = 0;
+    const before = problems.length;
+    await page.goto(`${bare.url}?${query}`);
+    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    const shown3 = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
+    check(`${name}: a page that is not isolated trains on one thread, same weights, and says so in one console line`,
+      shown3.isolated === false && shown3.threads === '1' && shown3.hash === nodeHash && notes.length === 1 && /one thread.*not cross-origin isolated/.test(notes[0]),
+      `crossOriginIsolated ${shown3.isolated}, threads ${shown3.threads}, fingerprint ${shown3.hash}, console: ${JSON.stringify(notes)}`);
+    // the one expected problem there: the service worker script this host does not serve (404)
+    const extra = problems.splice(before).filter((p) => !/status of 404/.test(p));
+    check(`${name}: no other console errors or warnings on the page that is not isolated`, extra.length === 0, extra.join(' | '));
+
   } catch (error) {
     check(`${name}: browser test harness`, false, String(error?.stack ?? error));
     await shot('failure').catch(() => undefined);
