@@ -1,5 +1,6 @@
 // Small SVG charts for the page (line charts on log or linear axes, heat maps, histograms), as strings: cheap to
 // redraw, inspectable, and exportable as they are (SVG) or rasterized (PNG).
+import { divergingColour } from 'persian-rug/figures';
 
 export interface Series {
   label: string;
@@ -123,13 +124,10 @@ export function sequentialColor(t: number): [number, number, number] {
   return [0, 1, 2].map((k) => Math.round(stops[i][k] + f * (stops[i + 1][k] - stops[i][k]))) as [number, number, number];
 }
 
-/** Blue (-1), white (0), red (+1), as ColorBrewer RdBu; t in [-1, 1]. */
+/** Blue (-1), white (0), red (+1): the package's one diverging map (persian-rug/figures), t in [-1, 1]. */
 export function divergingColor(t: number): [number, number, number] {
-  const stops: [number, number, number][] = [[5, 48, 97], [67, 147, 195], [247, 247, 247], [214, 96, 77], [103, 0, 31]];
-  const u = (Math.max(-1, Math.min(1, t)) + 1) * 2;
-  const i = Math.min(3, Math.floor(u)), f = u - i;
-  const a = stops[i], b = stops[i + 1];
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+  const [r, g, b] = divergingColour(Math.max(-1, Math.min(1, t)), 1);
+  return [r, g, b];
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c.map(Math.round).join(',')})`;
