@@ -1,16 +1,17 @@
 // Run directories: run.json (config, seed, result, loss history) and weights.safetensors, written atomically, and
 // their readers.
 import { rename, writeFile, readFile, rm, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ModelWeights, ResolvedTrainConfig, TrainResult } from '../api.js';
-import { encodeSafetensors, decodeSafetensors } from './safetensors.js';
+import type { ModelWeights, TrainResult } from '../api.js';
+import { decodeSafetensors } from './safetensors.js';
 import { makeDirectory } from './outputPath.js';
-import { parseJson, stringifyJson } from './json.js';
+import { parseJson } from './json.js';
 import { ConfigError } from '../config/schema.js';
+import { decodeWeightsFile, encodeRunRecord, encodeWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from './runFiles.js';
 
-export const RUN_RECORD_FILE = 'run.json';
-export const WEIGHTS_FILE = 'weights.safetensors';
+export { runIdOf } from './runFiles.js';
+
+export { RUN_RECORD_FILE, WEIGHTS_FILE, weightTensors } from './runFiles.js';
 
 /** A write that failed: the message names the file and the reason (ENOSPC: "the disk is full"). */
 export class FileWriteError extends Error {
@@ -45,26 +46,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * The run id written into run.json, the weights' and the checkpoint's metadata: 16 hex digits of the SHA-256 of the
- * config (keys sorted, threads left out: it never changes results). Training is deterministic, so equal ids mean
- * the same run, resumed or not, on any thread count, and files stay byte-identical between identical runs; with
- * the step count beside it (run.json steps, the weights' `step`) it names one state of one run.
- */
-export function runIdOf(config: ResolvedTrainConfig): string {
-  const { threads: _threads, ...rest } = config;
-  const canonical = stringifyJson(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1))));
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
-}
-
-export function weightTensors(w: ModelWeights): Record<string, { shape: number[]; data: Float32Array }> {
-  return {
-    'encoder.weight': { shape: [w.nHidden, w.nFeatures], data: w.win },
-    'decoder.weight': { shape: [w.nFeatures, w.nHidden], data: w.wout },
-    'decoder.bias': { shape: [w.nFeatures], data: w.bias },
-  };
-}
-
-/**
  * Writes DIR/run.json ({ format, runId, ...result, ...extra }) and DIR/weights.safetensors (runId in its metadata).
  * Without weights (a run that diverged: its weights are not a model) only run.json is written and a weights file
  * left from before is removed. A kill between the two renames can leave the new weights beside the old run.json:
@@ -72,11 +53,9 @@ export function weightTensors(w: ModelWeights): Record<string, { shape: number[]
  */
 export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights | undefined, extra: Record<string, unknown> = {}): Promise<void> {
   await makeDirectory(dir);
-  const runId = runIdOf(result.config);
-  const metadata = { format: 'persian-rug/1', runId, step: String(result.steps), config: stringifyJson(result.config) };
-  if (weights) await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(weightTensors(weights), metadata, { checksum: true }));
+  if (weights) await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeWeights(result, weights));
   else await rm(join(dir, WEIGHTS_FILE), { force: true });
-  await writeFileAtomic(join(dir, RUN_RECORD_FILE), stringifyJson({ format: 'persian-rug/1', runId, ...result, ...extra }, 1) + '\n');
+  await writeFileAtomic(join(dir, RUN_RECORD_FILE), encodeRunRecord(result, extra));
 }
 
 /** The bytes of `path`, or an error "PATH: cannot read WHAT (ENOENT)" (made by makeError) naming why not. */
@@ -100,19 +79,8 @@ export async function readWeights(path: string): Promise<ModelWeights> {
 /** readWeights with the run id of the weights' metadata (undefined in files written before run ids). */
 export async function readWeightsFile(path: string): Promise<{ weights: ModelWeights; runId: string | undefined }> {
   const bytes = await readNamedFile(path, 'the weights');
-  const { tensors, metadata } = decodeSafetensors(bytes, path);
-  const enc = tensors['encoder.weight'], dec = tensors['decoder.weight'], bias = tensors['decoder.bias'];
-  if (!enc || !dec || !bias) throw new Error(`${path}: needs tensors encoder.weight, decoder.weight and decoder.bias`);
-  const [m, n] = enc.shape;
-  if (enc.shape.length !== 2 || dec.shape.length !== 2 || bias.shape.length !== 1 || !(n >= 1 && m >= 1)
-    || dec.shape[0] !== n || dec.shape[1] !== m || bias.shape[0] !== n) {
-    throw new Error(`${path}: shapes encoder [${enc.shape}], decoder [${dec.shape}], bias [${bias.shape}] do not fit together (expected [m, n], [n, m], [n])`);
-  }
-  for (const [key, t] of [['encoder.weight', enc], ['decoder.weight', dec], ['decoder.bias', bias]] as const) {
-    const bad = t.data.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new Error(`${path}: tensor ${key}[${bad}] = ${t.data[bad]} is not finite; not a usable model`);
-  }
-  return { weights: { nFeatures: n, nHidden: m, win: enc.data, wout: dec.data, bias: bias.data }, runId: metadata.runId };
+  const { weights, runId } = decodeWeightsFile(bytes, path);
+  return { weights, runId };
 }
 
 /**
