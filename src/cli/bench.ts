@@ -19,7 +19,7 @@ rounds and each shows the median and the best, the bound (the decoder GEMM at th
 of it reached. Ratios are taken within this run. The full run takes about half an hour on 2 cores.
 
 flags:
-  --quick        short windows, 3 rounds: about a minute on 2 cores
+  --quick        short windows, 3 rounds, PyTorch on 1 thread only: about a minute on an idle 2-core machine
   --tiny         a toy shape, 2 rounds: a few seconds (a smoke test)
   --repeats N    interleaved rounds, 1 to 100 (default 5; --quick 3)
   --no-torch     leave PyTorch out
@@ -78,7 +78,7 @@ export async function runBench(argv: readonly string[], io: CliIo): Promise<numb
     'persian-rug': packageVersion(),
     'load average at start': os.loadavg().map((l) => l.toFixed(2)).join(' '),
   };
-  const torch = flags.torch ? startTorch() : { peers: [], note: 'left out (--no-torch)', stop: () => {} };
+  const torch = flags.torch ? startTorch(flags.mode === 'quick' ? [1] : [1, 2]) : { peers: [], note: 'left out (--no-torch)', stop: () => {} };
   environment.pytorch = torch.note;
   try {
     const report = await runBenchmark({
@@ -111,10 +111,11 @@ function packageVersion(): string {
 }
 
 /**
- * PyTorch peers, 1 and 2 threads: one long-lived `torch_train.py --serve` process per setting (torch is imported
+ * PyTorch peers (1 and 2 threads; --quick: 1, its faster setting on this 2-core machine, and 2 threads of OpenBLAS
+ * suffer most from other load): one long-lived `torch_train.py --serve` process per setting (torch is imported
  * once; OPENBLAS_NUM_THREADS and torch.set_num_threads set to the setting), so its runs interleave with ours.
  */
-function startTorch(): { peers: BenchPeer[]; note: string; stop: () => void } {
+function startTorch(threadCounts: number[]): { peers: BenchPeer[]; note: string; stop: () => void } {
   const script = fileURLToPath(new URL('../../bench/torch_train.py', import.meta.url));
   const probe = spawnSync(PYTHON, ['-c', 'import torch, sys; print(torch.__version__, sys.version.split()[0])'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
@@ -122,7 +123,7 @@ function startTorch(): { peers: BenchPeer[]; note: string; stop: () => void } {
   }
   const [version, python] = probe.stdout.trim().split(' ');
   const servers: ChildProcessWithoutNullStreams[] = [];
-  const peers = [1, 2].map((threads): BenchPeer => {
+  const peers = threadCounts.map((threads): BenchPeer => {
     let server: { child: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } | undefined;
     let stderr = '';
     return {
@@ -146,5 +147,5 @@ function startTorch(): { peers: BenchPeer[]; note: string; stop: () => void } {
       },
     };
   });
-  return { peers, note: `torch ${version}, python ${python}, 1 and 2 threads`, stop: () => { for (const s of servers) s.kill(); } };
+  return { peers, note: `torch ${version}, python ${python}, ${threadCounts.join(' and ')} thread${threadCounts.length > 1 ? 's' : ''}`, stop: () => { for (const s of servers) s.kill(); } };
 }
