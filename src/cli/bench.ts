@@ -117,11 +117,16 @@ function packageVersion(): string {
  */
 function startTorch(threadCounts: number[]): { peers: BenchPeer[]; note: string; stop: () => void } {
   const script = fileURLToPath(new URL('../../bench/torch_train.py', import.meta.url));
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, sys; print(torch.__version__, sys.version.split()[0])'], { encoding: 'utf8' });
+  // which BLAS torch's products load (Debian's alternative: the reference BLAS unless OpenBLAS is installed)
+  const probeCode = 'import torch, sys; torch.ones(8, 8) @ torch.ones(8, 8); '
+    + "maps = open('/proc/self/maps').read() if sys.platform == 'linux' else ''; "
+    + "print(torch.__version__, sys.version.split()[0], 'openblas' if 'openblas' in maps else 'reference' if '/blas/libblas' in maps else 'unknown')";
+  const probe = spawnSync(PYTHON, ['-c', probeCode], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
   if (probe.error || probe.status !== 0) {
     return { peers: [], note: `not measured: ${probe.error ? `no ${PYTHON}` : `${PYTHON} has no torch (Debian: apt-get install python3-torch libopenblas0-pthread)`}`, stop: () => {} };
   }
-  const [version, python] = probe.stdout.trim().split(' ');
+  const [version, python, blas] = probe.stdout.trim().split(' ');
+  const blasNote = blas === 'reference' ? ', the reference BLAS (slow: apt-get install libopenblas0-pthread)' : blas === 'openblas' ? ', OpenBLAS' : '';
   const servers: ChildProcessWithoutNullStreams[] = [];
   const peers = threadCounts.map((threads): BenchPeer => {
     let server: { child: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } | undefined;
@@ -147,5 +152,5 @@ function startTorch(threadCounts: number[]): { peers: BenchPeer[]; note: string;
       },
     };
   });
-  return { peers, note: `torch ${version}, python ${python}, ${threadCounts.join(' and ')} thread${threadCounts.length > 1 ? 's' : ''}`, stop: () => { for (const s of servers) s.kill(); } };
+  return { peers, note: `torch ${version}${blasNote}, python ${python}, ${threadCounts.join(' and ')} thread${threadCounts.length > 1 ? 's' : ''}`, stop: () => { for (const s of servers) s.kill(); } };
 }
