@@ -1,5 +1,5 @@
 // A straightforward dense JS trainer, as a JS user would write it by hand: the benchmark's "no tricks" baseline.
-// Same model, loss and Adam as persian-rug (PAPER.md §1, ReLU, untied, with bias); dense loops over every
+// Same model, loss and Adam as persian-rug (docs/theory.md §1, ReLU, untied, with bias); dense loops over every
 // feature, no sparsity, no SIMD. It trains on the same data and from the same init as the library (so its
 // losses can be checked against the TS twin before it is timed); only the model arithmetic is hand-written.
 import type { ModelWeights, ResolvedTrainConfig } from '../api.js';

@@ -43,7 +43,7 @@ export interface BenchShape {
 
 export type BenchMode = 'full' | 'quick' | 'tiny';
 
-/** The shapes and rounds of each mode: the notebook shape of PAPER.md §1 and the larger n = 2048 shape. */
+/** The shapes and rounds of each mode: the notebook shape of docs/theory.md §1 and the larger n = 2048 shape. */
 export function benchPlan(mode: BenchMode): { shapes: BenchShape[]; repeats: number; probeRounds: number } {
   const notebook = { name: 'notebook', nFeatures: 512, nHidden: 128, featureProbability: 0.045, batch: 1024 };
   const large = { name: 'n2048', nFeatures: 2048, nHidden: 512, featureProbability: 0.02, batch: 1024 };
