@@ -1,11 +1,11 @@
-// The speed benchmark, host-free (node and browsers): wasm 1 and 2 threads, the TS twins, the hand-written dense JS
-// trainer and any peers the host adds (the CLI adds PyTorch), each checked for correctness before it is timed, then
-// timed in interleaved rounds; ratios come from one run. Host facts (machine, runtime, versions) come from the caller.
+// The speed benchmark for every host (no node APIs; shared memory through #host): wasm 1 and 2 threads, the TS twins,
+// the hand-written dense JS trainer and any peers the host adds (the CLI adds PyTorch), each checked for correctness
+// before it is timed, then timed in interleaved rounds; ratios come from one run. Host facts come from the caller.
 import type { ResolvedTrainConfig, TrainResult } from '../api.js';
 import type { CreateTrainerOptions } from '../train/trainer.js';
 import { createTrainer } from '../train/trainer.js';
 import { resolveTrainConfig } from '../train/config.js';
-import { sharedMemoryAvailable } from '../train/parallel.js';
+import { host } from '#host';
 import { decoderPanelWidth } from '../train/kernels.js';
 import { WasmKernels } from '../wasm/kernels.js';
 import { ReferenceKernels } from '../reference/kernels.js';
@@ -182,7 +182,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
   const plan = benchPlan(mode);
   const shapes = options.shapes ?? plan.shapes;
   const repeats = options.repeats ?? plan.repeats;
-  const threads = options.threads ?? (sharedMemoryAvailable() ? [1, 2] : [1]);
+  const threads = options.threads ?? (host.sharedMemoryAvailable() ? [1, 2] : [1]);
   if (!threads.includes(1)) throw new Error('threads must include 1 (every ratio is taken against one thread)');
   const say = options.onProgress ?? (() => {});
   const wasmSources = { wasm: options.wasm, threadsWasm: options.threadsWasm };

@@ -1,6 +1,7 @@
 // `persian-rug bench`: the tiny mode's JSON report (fields, checks, ratios taken from its own rows), a broken peer
 // refused before timing, usage errors; and the hand-written dense JS trainer against the TS twin. No timing assertions.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../src/cli/bench.js';
 import { BenchCheckError, benchPlan, runBenchmark, type BenchReport } from '../../src/bench/index.js';
@@ -94,6 +95,15 @@ describe('persian-rug bench', () => {
       expect(stderr).toHaveLength(1);
       expect(stderr[0]).toContain(message);
     }
+  });
+});
+
+describe('the measuring core runs in browsers', () => {
+  it('src/bench imports no node: module (PyTorch and machine facts live in src/cli/bench.ts)', () => {
+    const dir = new URL('../../src/bench/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files).toEqual(expect.arrayContaining(['measure.ts', 'dense.ts', 'format.ts', 'index.ts']));
+    for (const file of files) expect(readFileSync(new URL(file, dir), 'utf8')).not.toMatch(/from ['"]node:|import\(['"]node:/);
   });
 });
 
