@@ -8,86 +8,60 @@ import { createInterface } from 'node:readline';
 import { BenchCheckError, runBenchmark, type BenchMode, type BenchPeer, type BenchShape, type PeerRun } from '../bench/measure.js';
 import { formatBenchReport } from '../bench/format.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 
-export const BENCH_USAGE = `usage: persian-rug bench [flags]
+export const BENCH_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'quick', flag: 'quick', kind: 'boolean', help: 'short windows, 3 rounds, PyTorch on 1 thread only: about a minute on an idle 2-core machine' },
+    { key: 'tiny', flag: 'tiny', kind: 'boolean', help: 'a toy shape, 2 rounds: a few seconds (a smoke test)' },
+    { key: 'repeats', flag: 'repeats', kind: 'int', min: 1, max: 100, defaultText: '5; --quick 3', help: 'interleaved timed rounds' },
+    { key: 'torch', flag: 'torch', negatedFlag: 'no-torch', kind: 'boolean', default: true, help: 'leave PyTorch out' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the report as one JSON object on the last stdout line' },
+  ],
+  exclusive: [['quick', 'tiny']],
+};
+
+export const BENCH_USAGE = usageText(`usage: persian-rug bench [flags]
 
 Training speed on this machine, measured in one run: the wasm kernels on 1 and 2 threads, their plain-TS twins,
 a hand-written dense JS trainer and, when /usr/bin/python3 has torch, PyTorch (1 and 2 threads), on the notebook
 shape (n 512, m 128, p 0.045) and on n 2048, m 512, p 0.02, batch 1024. Every implementation is checked first
 (same losses as the TS twin; PyTorch: the same loss at the same step); then the rows are timed in interleaved
 rounds and each shows the median and the best, the bound (the decoder GEMM at the peak probe) and the fraction
-of it reached. Ratios are taken within this run. The full run takes about half an hour on 2 cores.
-
-flags:
-  --quick        short windows, 3 rounds, PyTorch on 1 thread only: about a minute on an idle 2-core machine
-  --tiny         a toy shape, 2 rounds: a few seconds (a smoke test)
-  --repeats N    interleaved rounds, 1 to 100 (default 5; --quick 3)
-  --no-torch     leave PyTorch out
-  --json         print the report as one JSON object on the last stdout line
-  --help         this text`;
+of it reached. Ratios are taken within this run. The full run takes about half an hour on an idle 2-core machine.`, BENCH_FLAGS);
 
 const PYTHON = '/usr/bin/python3';
 /** Untimed PyTorch steps before its timed ones (its first steps pay for allocation and warm-up). */
 const PEER_WARMUP = 5;
 
-function parse(argv: readonly string[]): { mode: BenchMode; repeats?: number; torch: boolean; json: boolean; help: boolean } {
-  const out = { mode: 'full' as BenchMode, repeats: undefined as number | undefined, torch: true, json: false, help: false };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (seen.has(flag)) throw new UsageError(`${flag} is given twice`);
-    seen.add(flag);
-    if (flag === '--quick' || flag === '--tiny') {
-      if (out.mode !== 'full') throw new UsageError('--quick and --tiny exclude each other');
-      out.mode = flag === '--quick' ? 'quick' : 'tiny';
-    } else if (flag === '--repeats') {
-      const text = argv[i + 1];
-      if (text === undefined || text.startsWith('--')) throw new UsageError('--repeats needs a value: an integer in [1, 100]');
-      i++;
-      const value = Number(text);
-      if (!Number.isInteger(value) || value < 1 || value > 100) throw new UsageError(`--repeats = "${text}" is not an integer in [1, 100]`);
-      out.repeats = value;
-    } else if (flag === '--no-torch') out.torch = false;
-    else if (flag === '--json') out.json = true;
-    else if (flag === '--help' || flag === '-h') out.help = true;
-    else throw new UsageError(`unknown flag "${flag}"; flags: --quick, --tiny, --repeats, --no-torch, --json, --help`);
-  }
-  return out;
-}
-
-class UsageError extends Error {}
-
 export async function runBench(argv: readonly string[], io: CliIo): Promise<number> {
-  let flags;
+  let flags: Flags;
   try {
-    flags = parse(argv);
+    flags = parseFlags(BENCH_FLAGS, argv);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`persian-rug bench: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
+    return usageFailure(io, 'bench', error);
   }
   if (flags.help) {
     io.stdout(BENCH_USAGE);
     return EXIT.ok;
   }
+  const mode: BenchMode = flags.on('quick') ? 'quick' : flags.on('tiny') ? 'tiny' : 'full';
   const environment: Record<string, string | number> = {
     machine: `${os.cpus()[0]?.model?.trim() ?? 'unknown cpu'}, ${os.availableParallelism?.() ?? os.cpus().length} cores, ${os.platform()} ${os.arch()}`,
     runtime: `node ${process.version}`,
     'persian-rug': packageVersion(),
     'load average at start': os.loadavg().map((l) => l.toFixed(2)).join(' '),
   };
-  const torch = flags.torch ? startTorch(flags.mode === 'quick' ? [1] : [1, 2]) : { peers: [], note: 'left out (--no-torch)', stop: () => {} };
+  const torch = flags.on('torch') ? startTorch(mode === 'quick' ? [1] : [1, 2]) : { peers: [], note: 'left out (--no-torch)', stop: () => {} };
   environment.pytorch = torch.note;
   try {
     const report = await runBenchmark({
-      mode: flags.mode, repeats: flags.repeats, peers: torch.peers, environment,
+      mode, repeats: flags.number('repeats'), peers: torch.peers, environment,
       onProgress: (message) => (io.stderrStatus ?? io.stderr)(`bench: ${message}`),
     });
     report.environment['load average at end'] = os.loadavg().map((l) => l.toFixed(2)).join(' ');
     if (io.stderrStatus) io.stderrStatus('');
-    if (flags.json) io.stdout(JSON.stringify(report));
+    if (flags.on('json')) io.stdout(JSON.stringify(report));
     else for (const line of formatBenchReport(report)) io.stdout(line);
     return EXIT.ok;
   } catch (error) {

@@ -88,7 +88,7 @@ describe('persian-rug bench', () => {
   }, 60_000);
 
   it('bad flags: one line naming the flag and the allowed range, exit 2', async () => {
-    for (const [argv, message] of [[['--repeats', '0'], '--repeats = "0" is not an integer in [1, 100]'], [['--quick', '--tiny'], 'exclude each other'], [['--fast'], 'unknown flag "--fast"']] as const) {
+    for (const [argv, message] of [[['--repeats', '0'], 'repeats (--repeats) = 0 is not an integer in [1, 100]'], [['--quick', '--tiny'], '--quick and --tiny conflict'], [['--fast'], 'unknown flag --fast']] as const) {
       const { code, stdout, stderr } = await runCommand(runBench, ...argv);
       expect(code).toBe(2);
       expect(stdout).toEqual([]);
