@@ -6,7 +6,7 @@ import type { CreateTrainerOptions } from '../train/trainer.js';
 import { createTrainer } from '../train/trainer.js';
 import { resolveTrainConfig } from '../train/config.js';
 import { host } from '#host';
-import { decoderPanelWidth } from '../train/kernels.js';
+import { decoderPanelWidth, type KernelSet } from '../kernelSet.js';
 import { WasmKernels } from '../wasm/kernels.js';
 import { ReferenceKernels } from '../reference/kernels.js';
 import { createDenseTrainer } from './dense.js';
@@ -345,7 +345,7 @@ async function probeAndGemm(wasm: CreateTrainerOptions['wasm'], scale: number, r
   };
   const data = { hidden: fill(B * hs, 1), woutT: fill(hs * fs, 2), bias: fill(fs, 3), target: new Float32Array(B * fs), importance: new Float32Array(fs).fill(1) };
   const panelWidth = decoderPanelWidth(m, fs);
-  const setUp = <Bf>(kk: import('../train/kernels.js').KernelSet<Bf>) => {
+  const setUp = <Bf>(kk: KernelSet<Bf>) => {
     const put = (v: Float32Array): Bf => { const b = kk.allocate('f32', v.length); kk.write(b, 'f32', v); return b; };
     const h = put(data.hidden), rows = put(data.woutT), b = put(data.bias), x = put(data.target), imp = put(data.importance), d = kk.allocate('f32', B * fs);
     const w = kk.allocate('f32', hs * fs);
@@ -363,14 +363,14 @@ async function probeAndGemm(wasm: CreateTrainerOptions['wasm'], scale: number, r
   for (let i = 0; i < 20; i++) fast.call();
   const reps = Math.max(2, Math.round(100 * scale));
   const iterations = Math.max(100_000, Math.round(20_000_000 * scale));
-  k.exports.peakProbe(1_000_000, 0.5);
+  k.peakProbe(1_000_000, 0.5);
   let gemm = 0, peak = 0;
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) fast.call();
     gemm = Math.max(gemm, (2 * B * fs * m * reps) / ((performance.now() - t0) / 1000) / 1e9);
     const t1 = performance.now();
-    k.exports.peakProbe(iterations, 0.5);
+    k.peakProbe(iterations, 0.5);
     peak = Math.max(peak, (96 * iterations) / ((performance.now() - t1) / 1000) / 1e9);
   }
   return { peakGflops: peak, gemmGflops: gemm, gemmFractionOfPeak: gemm / peak, check };
