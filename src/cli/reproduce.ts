@@ -120,7 +120,7 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
   }
   await mkdir(dir, { recursive: true });
   const results = join(dir, 'results.jsonl');
-  const plan: SweepPlan = { spec, out: results, resume: true, shard: { index: 0, count: 1 }, workers, dryRun: false, json: false };
+  const plan: SweepPlan = { spec, out: results, resume: true, shard: { index: 1, count: 1 }, workers, dryRun: false, json: false };
   const outcome = await executeSweep(plan, io, 'reproduce', factor);
   if (!outcome) return EXIT.usage;
   io.stdout(`  sweep: ${outcome.written} cells run, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} FAILED` : ''}, ${formatDuration(outcome.seconds)} (grid ${gridId(spec)})`);
