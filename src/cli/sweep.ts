@@ -46,7 +46,8 @@ run flags:
                       same on every host, so shard times are even; every cell is in exactly one shard
   --shard auto        i/N from the scheduler: a Slurm job array (SLURM_ARRAY_TASK_ID, _MIN, _MAX) or a
                       Kubernetes Indexed Job (JOB_COMPLETION_INDEX + --shard-count or ${SHARD_COUNT_ENV})
-  --shard-count N     with --shard auto in a Kubernetes Indexed Job: the number of shards (its completions)
+  --shard-count N     with --shard auto: the number of shards; in a Kubernetes Indexed Job its completions,
+                      in a Slurm array the task ids 1..N are the shards (so a resubmitted task keeps its shard)
   --workers K         trained cells on K worker threads; 0: in this thread (default: one per core)
   --rug-fit F         rug cells: theory (A, mu from L*, no training) or adam (the paper's recipe) (default theory)
   --rug-samples K     rug cells: Monte-Carlo samples of the loss, an integer in [2, 100000000] (default 20000)

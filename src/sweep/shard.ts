@@ -42,11 +42,18 @@ function envInteger(env: Record<string, string | undefined>, name: string): numb
  * `--shard auto`: this task's shard from the scheduler's environment.
  * - Slurm job array: SLURM_ARRAY_TASK_ID, with SLURM_ARRAY_TASK_MIN/_MAX (and _STEP) giving the range; the shard
  *   is the task's position in the range, the count its length (SLURM_ARRAY_TASK_COUNT must agree when set).
+ *   With `countFlag` (--shard-count N) the task id itself is the shard (1..N), so that a part of the array can be
+ *   submitted again (`sbatch --array=2 ...`) and keep its shard.
  * - Kubernetes Indexed Job: JOB_COMPLETION_INDEX (0-based) is shard index + 1; the count from `countFlag`
  *   (--shard-count) or PERSIAN_RUG_SHARD_COUNT (the Job's completions).
  */
 export function shardFromEnvironment(env: Record<string, string | undefined>, countFlag?: number): Shard {
   const task = envInteger(env, 'SLURM_ARRAY_TASK_ID');
+  if (task !== undefined && countFlag !== undefined) {
+    // the task ids are the shards: a subset of the array resubmitted (sbatch --array=2,5 ...) keeps its shards
+    if (task < 1 || task > countFlag) throw new ConfigError(`--shard auto: SLURM_ARRAY_TASK_ID=${task} is not a shard in [1, ${countFlag}] (--shard-count ${countFlag}: task ids are the shards)`);
+    return { index: task, count: countFlag, source: `Slurm array task SLURM_ARRAY_TASK_ID=${task}, --shard-count=${countFlag} (task ids 1..${countFlag} are the shards)` };
+  }
   if (task !== undefined) {
     const min = envInteger(env, 'SLURM_ARRAY_TASK_MIN');
     const max = envInteger(env, 'SLURM_ARRAY_TASK_MAX');
@@ -61,9 +68,6 @@ export function shardFromEnvironment(env: Record<string, string | undefined>, co
     const count = Math.floor((max - min) / step) + 1;
     if (total !== undefined && total !== count) {
       throw new ConfigError(`--shard auto: SLURM_ARRAY_TASK_COUNT=${total} but the array ${min}-${max}:${step} has ${count} tasks (an array with gaps, e.g. --array=1,3,7?); give --shard i/N`);
-    }
-    if (countFlag !== undefined && countFlag !== count) {
-      throw new ConfigError(`--shard-count ${countFlag} disagrees with the Slurm array's ${count} tasks`);
     }
     const index = (task - min) / step + 1;
     return { index, count, source: `Slurm array task SLURM_ARRAY_TASK_ID=${task} of ${min}-${max}${step > 1 ? `:${step}` : ''}` };

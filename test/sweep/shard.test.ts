@@ -93,6 +93,10 @@ describe('shardFromEnvironment (--shard auto)', () => {
     expect(shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '7', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '9', SLURM_ARRAY_TASK_STEP: '2' })).toMatchObject({ index: 4, count: 5 });
     expect(() => shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '7', SLURM_ARRAY_TASK_COUNT: '3' })).toThrow(/SLURM_ARRAY_TASK_COUNT=3 but the array 1-7:1 has 7 tasks/);
     expect(() => shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '3' })).toThrow(/without SLURM_ARRAY_TASK_MIN/);
+    // with --shard-count the task id is the shard: task 2 resubmitted alone (--array=2) is still shard 2 of 3
+    expect(shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_MAX: '2' }, 3))
+      .toEqual({ index: 2, count: 3, source: 'Slurm array task SLURM_ARRAY_TASK_ID=2, --shard-count=3 (task ids 1..3 are the shards)' });
+    expect(() => shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' }, 3)).toThrow(/SLURM_ARRAY_TASK_ID=0 is not a shard in \[1, 3\]/);
     expect(() => shardFromEnvironment({ SLURM_ARRAY_TASK_ID: 'x', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '3' })).toThrow(/SLURM_ARRAY_TASK_ID=x is not a non-negative integer/);
   });
 
