@@ -9,6 +9,7 @@ import { loadResults } from '../sweep/resultsFile.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { FileLockedError, lockFile } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseJson, stringifyJson } from '../io/json.js';
 
 export const MERGE_USAGE = `usage: persian-rug merge FILE... --out FILE [--grid SPEC.json] [--strict] [--json]
 
@@ -62,7 +63,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   if (values.has('grid')) {
     const path = values.get('grid')!;
     try {
-      const parsed = JSON.parse(await readFile(path, 'utf8'));
+      const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown };
       const spec = (parsed.grid ?? parsed) as GridSpec;
       checkGrid(spec);
       grids = [spec];
@@ -106,7 +107,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   }
   const missing = report.grids.reduce((t, g) => t + g.missing.length, 0);
   if (switches.has('json')) {
-    io.stdout(JSON.stringify({ out, files, records: report.records.length, duplicates: report.duplicates, grids: report.grids }));
+    io.stdout(stringifyJson({ out, files, records: report.records.length, duplicates: report.duplicates, grids: report.grids }));
   } else {
     io.stdout(`merge: ${report.records.length} cells from ${files.length} file(s) -> ${out}`);
     if (report.duplicates.length) {

@@ -15,6 +15,7 @@ import { duplicatedKeys } from '../sweep/record.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
 import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { stringifyJson } from '../io/json.js';
 
 const SWEEP_FLAGS = {
   kind: 'string', n: 'string', r: 'string', m: 'string', p: 'string', seeds: 'string', out: 'string', resume: 'boolean',
@@ -242,7 +243,7 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
   if (plan.dryRun) {
     if (plan.json) {
       const shard = assignment ? { shard: { index, count, shardSeconds: assignment.seconds, shardCellCounts: assignment.cells } } : {};
-      io.stdout(JSON.stringify({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, ...shard, grid: plan.spec }));
+      io.stdout(stringifyJson({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, ...shard, grid: plan.spec }));
     }
     else io.stdout(planLine);
     return { written: 0, skipped, failed: 0, seconds: 0 };
@@ -321,7 +322,7 @@ export async function runSweep(argv: readonly string[], io: CliIo): Promise<numb
   if (!outcome) return EXIT.usage;
   if (plan.dryRun) return EXIT.ok;
   const summary = { out: plan.out, written: outcome.written, skipped: outcome.skipped, failed: outcome.failed, seconds: outcome.seconds, gridId: gridId(plan.spec) };
-  if (plan.json) io.stdout(JSON.stringify(summary));
+  if (plan.json) io.stdout(stringifyJson(summary));
   else io.stdout(`sweep: wrote ${outcome.written} records to ${plan.out} (${outcome.skipped} already there${outcome.failed ? `, ${outcome.failed} FAILED` : ''}) in ${formatDuration(outcome.seconds)}`);
   return outcome.failed ? EXIT.failure : EXIT.ok;
 }
