@@ -63,13 +63,13 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   if (values.has('grid')) {
     const path = values.get('grid')!;
     try {
-      const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown };
+      const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown; shards?: unknown; shard?: { count?: unknown } };
       const spec = (parsed.grid ?? parsed) as GridSpec;
       checkGrid(spec);
       grids = [spec];
       // a plan written by `persian-rug slurm` (or sweep --dry-run --json --shard i/N) also gives the shard count
       const count = parsed.shards ?? parsed.shard?.count;
-      if (Number.isInteger(count) && count >= 1) shards = count;
+      if (typeof count === 'number' && Number.isInteger(count) && count >= 1) shards = count;
     } catch (error) {
       io.stderr(`persian-rug merge: --grid ${path} is not a grid spec (${(error as Error).message})`);
       return EXIT.usage;
