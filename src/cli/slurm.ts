@@ -4,21 +4,54 @@ import { access, chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseNumberText } from '../train/config.js';
+import { ConfigError } from '../train/config.js';
 import { expandGrid, gridId } from '../sweep/grid.js';
-import { assignShards, MAX_SHARDS } from '../sweep/shard.js';
+import { assignShards } from '../sweep/shard.js';
 import { arrayScript, kubernetesManifest, mergedFile, mergeScript, planFile, planJson, shellQuote, type ClusterPlan } from '../sweep/cluster.js';
 import { formatDuration } from '../sweep/cost.js';
 import { writeFileAtomic } from '../io/runRecord.js';
-import { parseSweepFlags, describeGrid } from './sweep.js';
+import { parseSweepFlags, describeGrid, SWEEP_FLAGS } from './sweep.js';
+import { fieldOf, parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import type { FieldSpec } from '../config/schema.js';
 import { EXIT, type CliIo } from './io.js';
 
-export const SLURM_USAGE = `usage: persian-rug slurm GRID-FLAGS --tasks N --dir DIR [--time T] [--partition P] [--cpus-per-task C] [--wait] [--dry-run]
+const refuse = (flag: string) => (): never => {
+  throw new ConfigError(`--${flag} is set by persian-rug slurm for each task (--out DIR/task-I.jsonl --shard auto --resume); remove it`);
+};
+/** Flags of `sweep` that slurm sets itself (refused) or owns (workers, dry-run: its own meaning). */
+const SET_BY_SLURM = new Set(['out', 'shard', 'shardCount', 'resume', 'json', 'dryRun', 'workers']);
+const SWEEP_GRID_FIELDS = SWEEP_FLAGS.fields.filter((f) => !SET_BY_SLURM.has(f.key));
+const sweepField = (key: string) => SWEEP_FLAGS.fields.find((f) => f.key === key)!;
+
+const SLURM_OWN: CommandFlags['fields'] = [
+  { key: 'tasks', flag: 'tasks', kind: 'int', min: 1, max: 100000, required: true, valueName: 'N', help: 'array tasks (= shards)' },
+  { key: 'dir', flag: 'dir', kind: 'string', valueName: 'DIR', help: 'the folder for the plan, scripts, logs and results (created if missing); not with --kubernetes' },
+  { key: 'time', flag: 'time', kind: 'string', valueName: 'T', help: 'time limit of each task (sbatch --time: MIN, HH:MM:SS, D-HH:MM:SS)' },
+  { key: 'partition', flag: 'partition', kind: 'string', valueName: 'P', help: 'sbatch --partition' },
+  { key: 'account', flag: 'account', kind: 'string', valueName: 'A', help: 'sbatch --account' },
+  { key: 'mem', flag: 'mem', kind: 'string', valueName: 'M', help: 'memory per task (sbatch --mem, e.g. 4G)' },
+  { key: 'cpusPerTask', flag: 'cpus-per-task', kind: 'int', min: 1, max: 1024, default: 1, valueName: 'C', help: 'cores per task; the sweep\'s --workers unless given' },
+  { ...sweepField('workers'), defaultText: '--cpus-per-task', help: 'trained cells on K worker threads in each task' },
+  { key: 'jobName', flag: 'job-name', kind: 'string', default: 'persian-rug', valueName: 'NAME', help: 'the jobs\' name' },
+  { key: 'wait', flag: 'wait', kind: 'boolean', help: 'follow the jobs to the end (squeue; sacct once they leave the queue); exit 0 when the merged file is complete. A merge cancelled because a task failed once (Slurm never satisfies afterok again, even after the task is requeued and succeeds) is submitted again' },
+  { key: 'poll', flag: 'poll', kind: 'number', min: 0.2, max: 3600, default: 10, valueName: 'SECONDS', help: 'with --wait: seconds between looks at the queue' },
+  { key: 'dryRun', flag: 'dry-run', kind: 'boolean', help: 'print the scripts and the sbatch commands; write and submit nothing' },
+  { key: 'kubernetes', flag: 'kubernetes', kind: 'boolean', help: 'print the plan as a Kubernetes Indexed Job (and its merge Job) instead; submit nothing' },
+  { key: 'image', flag: 'image', kind: 'string', valueName: 'IMAGE', help: 'with --kubernetes: a container image with node and persian-rug installed (npm install -g)' },
+  { key: 'cliPath', flag: 'cli-path', kind: 'string', default: '/usr/local/lib/node_modules/persian-rug/bin/persian-rug.js', valueName: 'PATH', help: 'with --kubernetes: the CLI in the image' },
+  { key: 'claim', flag: 'claim', kind: 'string', default: 'persian-rug-results', valueName: 'PVC', help: 'with --kubernetes: the PersistentVolumeClaim mounted at /results' },
+  { key: 'parallelism', flag: 'parallelism', kind: 'int', min: 1, max: 100000, valueName: 'K', defaultText: 'all N', help: 'with --kubernetes: pods at once' },
+  ...['out', 'shard', 'shard-count', 'resume', 'json'].map((flag) => ({ key: `refused-${flag}`, flag, kind: 'string' as const, parse: refuse(flag), help: 'set by slurm for each task' })),
+];
+
+export const SLURM_FLAGS: CommandFlags = { fields: [...SLURM_OWN, ...SWEEP_GRID_FIELDS], exclusive: SWEEP_FLAGS.exclusive };
+
+export const SLURM_USAGE = usageText(`usage: persian-rug slurm GRID-FLAGS --tasks N --dir DIR [--time T] [--partition P] [--cpus-per-task C] [--wait] [--dry-run]
        persian-rug slurm GRID-FLAGS --tasks N --kubernetes --image IMAGE [--claim PVC]
 
-Runs a sweep (GRID-FLAGS: every flag of persian-rug sweep except --out, --shard and --resume) as a Slurm job
-array of N tasks. Cells go to tasks by the cost model (longest first to the least-loaded task, the same in every
-task), so tasks take about the same time; each task's predicted time is printed. Writes to DIR:
+Runs a sweep (GRID-FLAGS: the flags of persian-rug sweep but --out, --shard and --resume) as a Slurm job array of
+N tasks. Cells go to tasks by the cost model (longest first to the least-loaded task, the same in every task), so
+tasks take about the same time; each task's predicted time is printed. Writes to DIR:
   plan.json        the grid and the task count (merge --grid reads it)
   sweep.sbatch     the array: task i runs sweep --shard auto (shard i/N) --resume --out DIR/task-i.jsonl;
                    --requeue, so a preempted or requeued task continues its file
@@ -26,77 +59,25 @@ task), so tasks take about the same time; each task's predicted time is printed.
   logs/            task-I.log and merge.log
 and submits both with sbatch (the merge with --dependency=afterok on the array). The jobs run this node
 (${process.execPath}) and this package's CLI by absolute path: compute nodes must see both (a shared filesystem).
-Running it again with the same flags and DIR continues: every task resumes its file.
-
-flags:
-  --tasks N           array tasks (= shards), an integer in [1, 100000]
-  --dir DIR           the folder for the plan, scripts, logs and results (created if missing)
-  --time T            time limit of each task (sbatch --time: MIN, HH:MM:SS, D-HH:MM:SS)
-  --partition P       sbatch --partition
-  --account A         sbatch --account
-  --mem M             memory per task (sbatch --mem, e.g. 4G)
-  --cpus-per-task C   cores per task, an integer in [1, 1024] (default 1); the sweep's --workers unless given
-  --job-name NAME     (default persian-rug)
-  --wait              follow the jobs to the end (squeue; sacct once they leave the queue); exit 0 when the
-                      merged file is complete. A merge cancelled because a task failed once (Slurm never
-                      satisfies afterok again, even after the task is requeued and succeeds) is submitted again
-  --poll SECONDS      with --wait: seconds between looks at the queue, a number in [0.2, 3600] (default 10)
-  --dry-run           print the scripts and the sbatch commands; write and submit nothing
-  --kubernetes        print the plan as a Kubernetes Indexed Job (and its merge Job) instead; submit nothing
-  --image IMAGE       with --kubernetes: a container image with node and persian-rug installed (npm install -g)
-  --cli-path PATH     with --kubernetes: the CLI in the image (default /usr/local/lib/node_modules/persian-rug/bin/persian-rug.js)
-  --claim PVC         with --kubernetes: the PersistentVolumeClaim mounted at /results (default persian-rug-results)
-  --parallelism K     with --kubernetes: pods at once (default: all N)
-  --help              this text`;
-
-const VALUE_FLAGS = ['tasks', 'dir', 'time', 'partition', 'account', 'mem', 'cpus-per-task', 'job-name', 'poll', 'image', 'cli-path', 'claim', 'parallelism'] as const;
-const SWITCHES = ['wait', 'dry-run', 'kubernetes', 'help'] as const;
-const SET_BY_SLURM = ['out', 'shard', 'shard-count', 'resume', 'json'];
+Running it again with the same flags and DIR continues: every task resumes its file.`, SLURM_FLAGS);
 
 interface SlurmArgs {
-  values: Map<string, string>;
-  switches: Set<string>;
+  flags: Flags;
+  /** The sweep flags exactly as given (for the task command line). */
   gridArgs: string[];
-  workers?: number;
+}
+
+/** A given flag back as argv text: numbers in full precision (String(x) reads back as the same double), lists with commas. */
+function flagArgs(f: FieldSpec, value: unknown): string[] {
+  if (f.kind === 'boolean') return value === true ? [`--${f.flag}`] : f.negatedFlag ? [`--${f.negatedFlag}`] : [`--${f.flag}=false`];
+  return [`--${f.flag}`, Array.isArray(value) ? value.map(String).join(',') : String(value)];
 }
 
 function splitArgs(argv: readonly string[]): SlurmArgs {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  const gridArgs: string[] = [];
-  let workers: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const match = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
-    const name = match?.[1] ?? '';
-    const inline = match?.[2];
-    if ((SWITCHES as readonly string[]).includes(name)) {
-      if (inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
-      if (switches.has(name)) throw new ConfigError(`--${name} is given twice`);
-      switches.add(name);
-    } else if ((VALUE_FLAGS as readonly string[]).includes(name) || name === 'workers') {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--') || value.trim() === '') throw new ConfigError(`--${name} needs a value`);
-      if (name === 'workers') {
-        if (workers !== undefined) throw new ConfigError('--workers is given twice');
-        workers = integer('workers', value, 0, 1024);
-        continue;
-      }
-      if (values.has(name)) throw new ConfigError(`--${name} is given twice`);
-      values.set(name, value);
-    } else if (SET_BY_SLURM.includes(name)) {
-      throw new ConfigError(`--${name} is set by persian-rug slurm for each task (--out DIR/task-I.jsonl --shard auto --resume); remove it`);
-    } else {
-      gridArgs.push(arg);
-    }
-  }
-  return { values, switches, gridArgs, workers };
-}
-
-function integer(name: string, text: string, lo: number, hi: number): number {
-  const v = parseNumberText(text) ?? NaN;
-  if (!(Number.isInteger(v) && v >= lo && v <= hi)) throw new ConfigError(`--${name} ${text} is not an integer in [${lo}, ${hi}]`);
-  return v;
+  const flags = parseFlags(SLURM_FLAGS, argv);
+  // the sweep flags given, in their declared order, as each task will parse them
+  const gridArgs = SWEEP_GRID_FIELDS.filter((f) => flags.given(f.key)).flatMap((f) => flagArgs(f, flags.values[f.key]));
+  return { flags, gridArgs };
 }
 
 /** The CLI's bin script next to this file's package (dist/cli/slurm.js or src/cli/slurm.ts -> bin/persian-rug.js). */
@@ -125,26 +106,27 @@ export async function runSlurm(argv: readonly string[], io: CliIo): Promise<numb
   let plan: ClusterPlan;
   try {
     args = splitArgs(argv);
-    if (args.switches.has('help')) { io.stdout(SLURM_USAGE); return EXIT.ok; }
-    const kubernetes = args.switches.has('kubernetes');
-    const get = (k: string) => args.values.get(k);
-    if (get('tasks') === undefined) throw new ConfigError('--tasks N is required (the number of array tasks)');
-    const tasks = integer('tasks', get('tasks')!, 1, Math.min(MAX_SHARDS, 100000));
+    const { flags } = args;
+    if (flags.help) { io.stdout(SLURM_USAGE); return EXIT.ok; }
+    const kubernetes = flags.on('kubernetes');
+    const get = (k: string) => flags.string(k);
+    const tasks = flags.number('tasks')!;
     if (!kubernetes && get('dir') === undefined) throw new ConfigError('--dir DIR is required (the folder for the scripts, logs and results)');
+    if (kubernetes && flags.given('dir')) throw new ConfigError('--dir goes with Slurm; a Kubernetes Job writes to its volume (--claim)');
     if (get('dir') !== undefined && /[\s'"\\$`%]/.test(get('dir')!)) throw new ConfigError(`--dir ${get('dir')}: a folder name without spaces, quotes, \\, $, \` or % (it is written into #SBATCH lines)`);
-    for (const k of ['image', 'cli-path', 'claim', 'parallelism']) if (!kubernetes && get(k) !== undefined) throw new ConfigError(`--${k} goes with --kubernetes`);
+    for (const k of ['image', 'cliPath', 'claim', 'parallelism']) if (!kubernetes && flags.given(k)) throw new ConfigError(`--${fieldOf(SLURM_FLAGS, k).flag} goes with --kubernetes`);
     if (kubernetes && get('image') === undefined) throw new ConfigError('--kubernetes needs --image IMAGE (a container image with node and persian-rug installed)');
-    if (kubernetes && (args.switches.has('wait') || get('poll') !== undefined)) throw new ConfigError('--wait follows Slurm jobs; with --kubernetes use kubectl wait');
-    if (args.switches.has('dry-run') && args.switches.has('wait')) throw new ConfigError('--dry-run submits nothing, so there is nothing to --wait for');
+    if (kubernetes && (flags.on('wait') || flags.given('poll'))) throw new ConfigError('--wait follows Slurm jobs; with --kubernetes use kubectl wait');
+    if (flags.on('dryRun') && flags.on('wait')) throw new ConfigError('--dry-run submits nothing, so there is nothing to --wait for');
     const time = get('time');
     if (time !== undefined && !/^(\d+-)?\d+(:\d{1,2}){0,2}$|^\d+-\d+$/.test(time)) throw new ConfigError(`--time ${time} is not a Slurm time (MIN, MIN:SEC, HH:MM:SS, D-HH, D-HH:MM:SS)`);
     const mem = get('mem');
     if (mem !== undefined && !/^\d+[KMGT]?$/i.test(mem)) throw new ConfigError(`--mem ${mem} is not a size (an integer with an optional K, M, G or T)`);
-    for (const k of ['partition', 'account', 'job-name', 'claim']) {
+    for (const k of ['partition', 'account', 'jobName', 'claim']) {
       const v = get(k);
-      if (v !== undefined && !/^[A-Za-z0-9._,-]+$/.test(v)) throw new ConfigError(`--${k} ${v}: only letters, digits and . _ , - are allowed`);
+      if (v !== undefined && !/^[A-Za-z0-9._,-]+$/.test(v)) throw new ConfigError(`--${fieldOf(SLURM_FLAGS, k).flag} ${v}: only letters, digits and . _ , - are allowed`);
     }
-    const cpusPerTask = get('cpus-per-task') === undefined ? 1 : integer('cpus-per-task', get('cpus-per-task')!, 1, 1024);
+    const cpusPerTask = flags.number('cpusPerTask')!;
     // the grid is checked by the sweep's own parser, as every task will parse it
     const sweepPlan = parseSweepFlags([...args.gridArgs, '--out', 'unused.jsonl', '--shard', `1/${tasks}`]);
     if (sweepPlan === 'help') { io.stdout(SLURM_USAGE); return EXIT.ok; }
@@ -153,30 +135,27 @@ export async function runSlurm(argv: readonly string[], io: CliIo): Promise<numb
     plan = {
       gridArgs: args.gridArgs, spec: sweepPlan.spec, gridId: gridId(sweepPlan.spec), tasks,
       dir: kubernetes ? '/results' : resolve(get('dir')!),
-      node: process.execPath, cli: cliPath(), cpusPerTask, workers: args.workers ?? cpusPerTask,
-      time, partition: get('partition'), account: get('account'), mem, jobName: get('job-name') ?? 'persian-rug',
+      node: process.execPath, cli: cliPath(), cpusPerTask, workers: flags.number('workers') ?? cpusPerTask,
+      time, partition: get('partition'), account: get('account'), mem, jobName: get('jobName')!,
       shardSeconds: assignment.seconds,
     };
     const list = plan.shardSeconds.length <= 8 ? plan.shardSeconds.map((s, i) => `${i + 1}: ${formatDuration(s)}`).join(', ')
       : `${formatDuration(Math.min(...plan.shardSeconds))} .. ${formatDuration(Math.max(...plan.shardSeconds))}`;
     io.stderr(`slurm: ${cells.length} cells (${describeGrid(plan.spec)}) in ${tasks} task(s); predicted per task on one core (cost model): ${list}`);
     if (kubernetes) {
-      const parallelism = get('parallelism') === undefined ? tasks : integer('parallelism', get('parallelism')!, 1, tasks);
-      io.stdout(kubernetesManifest(plan, {
-        image: get('image')!, cli: get('cli-path') ?? '/usr/local/lib/node_modules/persian-rug/bin/persian-rug.js',
-        claim: get('claim') ?? 'persian-rug-results', parallelism,
-      }));
+      const parallelism = Math.min(tasks, flags.number('parallelism') ?? tasks);
+      io.stdout(kubernetesManifest(plan, { image: get('image')!, cli: get('cliPath')!, claim: get('claim')!, parallelism }));
       return EXIT.ok;
     }
   } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug slurm: ${error.message}`); return EXIT.usage; }
-    throw error;
+    return usageFailure(io, 'slurm', error);
   }
+  const { flags } = args;
   const dir = plan.dir;
   const sweepPath = join(dir, 'sweep.sbatch'), mergePath = join(dir, 'merge.sbatch');
   const submitArray = ['--parsable', sweepPath];
   const submitMerge = (after: string) => ['--parsable', `--dependency=afterok:${after}`, '--kill-on-invalid-dep=yes', mergePath];
-  if (args.switches.has('dry-run')) {
+  if (flags.on('dryRun')) {
     io.stdout(`# ${sweepPath}\n${arrayScript(plan)}`);
     io.stdout(`# ${mergePath}\n${mergeScript(plan)}`);
     io.stdout(`# submitted as (after writing ${planFile(dir)}, which merge --grid reads):`);
@@ -220,15 +199,8 @@ export async function runSlurm(argv: readonly string[], io: CliIo): Promise<numb
   }
   await writeFileAtomic(join(dir, 'jobs.json'), JSON.stringify({ array: arrayId, merge: mergeId, submitted: new Date().toISOString() }) + '\n');
   io.stdout(`slurm: submitted array job ${arrayId} (${plan.tasks} tasks) and merge job ${mergeId} (afterok) -> ${mergedFile(dir)}; squeue -j ${arrayId},${mergeId} shows them`);
-  if (!args.switches.has('wait')) return EXIT.ok;
-  let poll = 10;
-  if (args.values.has('poll')) {
-    poll = parseNumberText(args.values.get('poll')!) ?? NaN;
-    if (!(poll >= 0.2 && poll <= 3600)) {
-      io.stderr(`persian-rug slurm: --poll ${args.values.get('poll')} is not a number in [0.2, 3600]`);
-      return EXIT.usage;
-    }
-  }
+  if (!flags.on('wait')) return EXIT.ok;
+  const poll = flags.number('poll')!;
   return follow(plan, arrayId, mergeId, poll, io, mergePath);
 }
 

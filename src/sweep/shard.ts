@@ -23,10 +23,10 @@ export function parseShard(text: string): Shard | 'auto' {
   const match = /^(\d+)\/(\d+)$/.exec(t);
   const index = match ? Number(match[1]) : NaN, count = match ? Number(match[2]) : NaN;
   if (match && index === 0 && count >= 1) {
-    throw new ConfigError(`--shard ${text}: shards count from 1 (i/N with i in [1, N]); the first shard is 1/${count}`);
+    throw new ConfigError(`shard (--shard) = ${JSON.stringify(text)}: shards count from 1 (i/N with i in [1, N]); the first shard is 1/${count}`);
   }
   if (!match || !(count >= 1 && count <= MAX_SHARDS) || !(index >= 1 && index <= count)) {
-    throw new ConfigError(`--shard ${text} is not i/N with N an integer in [1, ${MAX_SHARDS}] and i an integer in [1, N], or auto`);
+    throw new ConfigError(`shard (--shard) = ${JSON.stringify(text)} is not i/N with N an integer in [1, ${MAX_SHARDS}] and i an integer in [1, N], or auto`);
   }
   return { index, count };
 }
@@ -34,7 +34,7 @@ export function parseShard(text: string): Shard | 'auto' {
 function envInteger(env: Record<string, string | undefined>, name: string): number | undefined {
   const v = env[name];
   if (v === undefined || v === '') return undefined;
-  if (!INTEGER.test(v.trim())) throw new ConfigError(`--shard auto: ${name}=${v} is not a non-negative integer`);
+  if (!INTEGER.test(v.trim())) throw new ConfigError(`shard (--shard) = "auto": ${name}=${v} is not a non-negative integer`);
   return Number(v.trim());
 }
 
@@ -51,7 +51,7 @@ export function shardFromEnvironment(env: Record<string, string | undefined>, co
   const task = envInteger(env, 'SLURM_ARRAY_TASK_ID');
   if (task !== undefined && countFlag !== undefined) {
     // the task ids are the shards: a subset of the array resubmitted (sbatch --array=2,5 ...) keeps its shards
-    if (task < 1 || task > countFlag) throw new ConfigError(`--shard auto: SLURM_ARRAY_TASK_ID=${task} is not a shard in [1, ${countFlag}] (--shard-count ${countFlag}: task ids are the shards)`);
+    if (task < 1 || task > countFlag) throw new ConfigError(`shard (--shard) = "auto": SLURM_ARRAY_TASK_ID=${task} is not a shard in [1, ${countFlag}] (--shard-count ${countFlag}: task ids are the shards)`);
     return { index: task, count: countFlag, source: `Slurm array task SLURM_ARRAY_TASK_ID=${task}, --shard-count=${countFlag} (task ids 1..${countFlag} are the shards)` };
   }
   if (task !== undefined) {
@@ -60,14 +60,14 @@ export function shardFromEnvironment(env: Record<string, string | undefined>, co
     const step = envInteger(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
     const total = envInteger(env, 'SLURM_ARRAY_TASK_COUNT');
     if (min === undefined || max === undefined) {
-      throw new ConfigError(`--shard auto: SLURM_ARRAY_TASK_ID=${task} without SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_MAX; give --shard i/N`);
+      throw new ConfigError(`shard (--shard) = "auto": SLURM_ARRAY_TASK_ID=${task} without SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_MAX; give --shard i/N`);
     }
     if (step < 1 || task < min || task > max || (task - min) % step !== 0) {
-      throw new ConfigError(`--shard auto: SLURM_ARRAY_TASK_ID=${task} is not in the array ${min}-${max}:${step}`);
+      throw new ConfigError(`shard (--shard) = "auto": SLURM_ARRAY_TASK_ID=${task} is not in the array ${min}-${max}:${step}`);
     }
     const count = Math.floor((max - min) / step) + 1;
     if (total !== undefined && total !== count) {
-      throw new ConfigError(`--shard auto: SLURM_ARRAY_TASK_COUNT=${total} but the array ${min}-${max}:${step} has ${count} tasks (an array with gaps, e.g. --array=1,3,7?); give --shard i/N`);
+      throw new ConfigError(`shard (--shard) = "auto": SLURM_ARRAY_TASK_COUNT=${total} but the array ${min}-${max}:${step} has ${count} tasks (an array with gaps, e.g. --array=1,3,7?); give --shard i/N`);
     }
     const index = (task - min) / step + 1;
     return { index, count, source: `Slurm array task SLURM_ARRAY_TASK_ID=${task} of ${min}-${max}${step > 1 ? `:${step}` : ''}` };
@@ -76,15 +76,15 @@ export function shardFromEnvironment(env: Record<string, string | undefined>, co
   if (completion !== undefined) {
     const count = countFlag ?? envInteger(env, SHARD_COUNT_ENV);
     if (count === undefined) {
-      throw new ConfigError(`--shard auto: a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=${completion}) needs the number of shards: --shard-count N or ${SHARD_COUNT_ENV}=N (the Job's completions)`);
+      throw new ConfigError(`shard (--shard) = "auto": a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=${completion}) needs the number of shards: --shard-count N or ${SHARD_COUNT_ENV}=N (the Job's completions)`);
     }
     if (!(count >= 1 && count <= MAX_SHARDS) || completion >= count) {
-      throw new ConfigError(`--shard auto: JOB_COMPLETION_INDEX=${completion} is not in [0, ${count - 1}] for ${count} shards`);
+      throw new ConfigError(`shard (--shard) = "auto": JOB_COMPLETION_INDEX=${completion} is not in [0, ${count - 1}] for ${count} shards`);
     }
     const from = countFlag !== undefined ? '--shard-count' : SHARD_COUNT_ENV;
     return { index: completion + 1, count, source: `Kubernetes Indexed Job JOB_COMPLETION_INDEX=${completion}, ${from}=${count}` };
   }
-  throw new ConfigError('--shard auto found no array index: neither SLURM_ARRAY_TASK_ID (Slurm job array) nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set; give --shard i/N');
+  throw new ConfigError('shard (--shard) = "auto": no array index found: neither SLURM_ARRAY_TASK_ID (Slurm job array) nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set; give --shard i/N');
 }
 
 /** A cell's cost as the assignment sees it: the cost model rounded to 6 significant digits, so that hosts whose

@@ -86,15 +86,15 @@ describe('persian-rug slurm: bad input is one line, exit 2, nothing written', ()
   it.each([
     [['--tasks', '3', '--dir', 'D', '--out', 'x.jsonl'], /--out is set by persian-rug slurm for each task/],
     [['--tasks', '3', '--dir', 'D', '--shard', '1/3'], /--shard is set by persian-rug slurm/],
-    [['--tasks', '0', '--dir', 'D'], /--tasks 0 is not an integer in \[1, 100000\]/],
-    [['--dir', 'D'], /--tasks N is required/],
+    [['--tasks', '0', '--dir', 'D'], /tasks \(--tasks\) = 0 is not an integer in \[1, 100000\]/],
+    [['--dir', 'D'], /--tasks is required/],
     [['--tasks', '3'], /--dir DIR is required/],
     [['--tasks', '3', '--dir', 'a b'], /--dir a b: a folder name without spaces/],
     [['--tasks', '3', '--dir', 'D', '--time', 'soon'], /--time soon is not a Slurm time/],
     [['--tasks', '3', '--kubernetes'], /--kubernetes needs --image IMAGE/],
     [['--tasks', '3', '--dir', 'D', '--image', 'x'], /--image goes with --kubernetes/],
     [['--tasks', '3', '--dir', 'D', '--wait', '--dry-run'], /nothing to --wait for/],
-    [['--tasks', '3', '--dir', 'D', '--p', '2'], /--p 2: 2 is not a number in \(0, 1\]/],
+    [['--tasks', '3', '--dir', 'D', '--p', '2'], /featureProbability \(--p\) = 2 is not a number in \(0, 1\]/],
     [['--tasks', '3', '--dir', 'D', '--tasks', '4'], /--tasks is given twice/],
   ])('%j', async (bad, message) => {
     const cwd = await mkdtemp(join(tmpdir(), 'slurm-'));

@@ -128,15 +128,15 @@ describe('persian-rug sweep', () => {
   });
 
   it.each([
-    [['--p', '0.1:0.5:0'], /--p 0.1:0.5:0: COUNT = 0 is not an integer in \[1, 10000\]/],
-    [['--p', '0,0.5'], /--p 0,0.5: 0 is not a number in \(0, 1\]/],
+    [['--p', '0.1:0.5:0'], /featureProbability \(--p\) = "0.1:0.5:0": COUNT = 0 is not an integer in \[1, 10000\]/],
+    [['--p', '0,0.5'], /featureProbability \(--p\) = "0,0.5": 0 is not a number in \(0, 1\]/],
     [['--p', '1.2'], /1.2 is not a number in \(0, 1\]/],
-    [['--kind', 'trainee'], /--kind trainee: "trainee" is not one of trained, rug, theory, linear/],
-    [['--shard', '3/2'], /--shard 3\/2 is not i\/N/],
-    [['--shard', '0/2'], /--shard 0\/2: shards count from 1 \(i\/N with i in \[1, N\]\); the first shard is 1\/2/],
-    [['--shard', 'auto'], /--shard auto found no array index: neither SLURM_ARRAY_TASK_ID/],
+    [['--kind', 'trainee'], /kind \(--kind\) = "trainee" is not one of trained, rug, theory, linear/],
+    [['--shard', '3/2'], /shard \(--shard\) = "3\/2" is not i\/N/],
+    [['--r', '0.1', '--m', '4'], /ratio \(--r\) = 0.1 and nHidden \(--m\) = 4 conflict/],
+    [['--shard', '0/2'], /shard \(--shard\) = "0\/2": shards count from 1 \(i\/N with i in \[1, N\]\); the first shard is 1\/2/],
+    [['--shard', 'auto'], /shard \(--shard\) = "auto": no array index found: neither SLURM_ARRAY_TASK_ID/],
     [['--shard-count', '3'], /--shard-count 3 goes with --shard auto/],
-    [['--r', '0.1', '--m', '4'], /--r 0.1 and --m 4 conflict/],
     [['--kind', 'rug', '--n', '48'], /power of two/],
     [['--steps', '0'], /steps \(--steps\) = 0 is not an integer/],
     [['--bogus', '1'], /unknown flag --bogus/],

@@ -80,8 +80,8 @@ describe('parseShard', () => {
     expect(parseShard('5/5')).toEqual({ index: 5, count: 5 });
     expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
     expect(parseShard('auto')).toBe('auto');
-    expect(() => parseShard('0/2')).toThrow('--shard 0/2: shards count from 1 (i/N with i in [1, N]); the first shard is 1/2');
-    for (const bad of ['3/2', '-1/2', '1/0', 'a/b', '1', '1/2/3', ' /2']) expect(() => parseShard(bad)).toThrow(/is not i\/N with N an integer in \[1, 1000000\] and i an integer in \[1, N\], or auto/);
+    expect(() => parseShard('0/2')).toThrow('shard (--shard) = "0/2": shards count from 1 (i/N with i in [1, N]); the first shard is 1/2');
+    for (const bad of ['3/2', '-1/2', '1/0', 'a/b', '1', '1/2/3', ' /2']) expect(() => parseShard(bad)).toThrow(/ is not i\/N with N an integer in \[1, 1000000\] and i an integer in \[1, N\], or auto/);
   });
 });
 
