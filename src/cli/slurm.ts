@@ -41,7 +41,11 @@ const SLURM_OWN: CommandFlags['fields'] = [
   { key: 'cliPath', flag: 'cli-path', kind: 'string', default: '/usr/local/lib/node_modules/persian-rug/bin/persian-rug.js', valueName: 'PATH', help: 'with --kubernetes: the CLI in the image' },
   { key: 'claim', flag: 'claim', kind: 'string', default: 'persian-rug-results', valueName: 'PVC', help: 'with --kubernetes: the PersistentVolumeClaim mounted at /results' },
   { key: 'parallelism', flag: 'parallelism', kind: 'int', min: 1, max: 100000, valueName: 'K', defaultText: 'all N', help: 'with --kubernetes: pods at once' },
-  ...['out', 'shard', 'shard-count', 'resume', 'json'].map((flag) => ({ key: `refused-${flag}`, flag, kind: 'string' as const, parse: refuse(flag), help: 'set by slurm for each task' })),
+  // sweep flags that slurm sets for each task: accepted by the parser in their sweep form, then refused with the reason
+  ...(['out', 'shard', 'shard-count', 'resume', 'json'] as const).map((flag): FieldSpec => ({
+    key: `refused-${flag}`, flag, kind: flag === 'resume' || flag === 'json' ? 'boolean' : 'string', valueName: flag === 'out' ? 'FILE' : 'VALUE',
+    help: flag === 'out' ? 'refused: set for each task (DIR/task-I.jsonl)' : flag === 'resume' ? 'refused: every task resumes its file' : flag === 'json' ? 'refused' : 'refused: every task runs --shard auto',
+  })),
 ];
 
 export const SLURM_FLAGS: CommandFlags = { fields: [...SLURM_OWN, ...SWEEP_GRID_FIELDS], exclusive: SWEEP_FLAGS.exclusive };
@@ -75,6 +79,7 @@ function flagArgs(f: FieldSpec, value: unknown): string[] {
 
 function splitArgs(argv: readonly string[]): SlurmArgs {
   const flags = parseFlags(SLURM_FLAGS, argv);
+  for (const flag of ['out', 'shard', 'shard-count', 'resume', 'json']) if (flags.given(`refused-${flag}`)) refuse(flag)();
   // the sweep flags given, in their declared order, as each task will parse them
   const gridArgs = SWEEP_GRID_FIELDS.filter((f) => flags.given(f.key)).flatMap((f) => flagArgs(f, flags.values[f.key]));
   return { flags, gridArgs };

@@ -86,6 +86,7 @@ describe('persian-rug slurm: bad input is one line, exit 2, nothing written', ()
   it.each([
     [['--tasks', '3', '--dir', 'D', '--out', 'x.jsonl'], /--out is set by persian-rug slurm for each task/],
     [['--tasks', '3', '--dir', 'D', '--shard', '1/3'], /--shard is set by persian-rug slurm/],
+    [['--tasks', '3', '--dir', 'D', '--resume'], /--resume is set by persian-rug slurm/],
     [['--tasks', '0', '--dir', 'D'], /tasks \(--tasks\) = 0 is not an integer in \[1, 100000\]/],
     [['--dir', 'D'], /--tasks is required/],
     [['--tasks', '3'], /--dir DIR is required/],
