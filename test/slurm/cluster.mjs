@@ -78,7 +78,7 @@ async function cluster() {
   const memory = Math.max(1024, Math.floor(totalmem() / 2 ** 20) - 2048);
   const [ctldPort, dPort] = [await freePort(), await freePort()];
   writeFileSync(conf, [
-    'ClusterName=persianrugtest', `SlurmctldHost=${host}`, 'SlurmUser=root', 'SlurmdUser=root',
+    'ClusterName=persianrugtest', `SlurmctldHost=${host}(127.0.0.1)`, 'SlurmUser=root', 'SlurmdUser=root',
     `SlurmctldPort=${ctldPort}`, `SlurmdPort=${dPort}`, 'AuthType=auth/munge', `AuthInfo=socket=${socket}`,
     `StateSaveLocation=${root}/state`, `SlurmdSpoolDir=${root}/spool`,
     `SlurmctldPidFile=${root}/run/slurmctld.pid`, `SlurmdPidFile=${root}/run/slurmd.pid`,
@@ -87,7 +87,7 @@ async function cluster() {
     'SchedulerType=sched/backfill', 'SchedulerParameters=sched_interval=1', 'ReturnToService=2', 'MpiDefault=none',
     'JobAcctGatherType=jobacct_gather/none', 'AccountingStorageType=accounting_storage/none', 'JobCompType=jobcomp/none',
     'MinJobAge=600', 'MailProg=/bin/true',
-    `NodeName=${host} CPUs=${cpus().length} RealMemory=${memory} State=UNKNOWN`,
+    `NodeName=${host} NodeAddr=127.0.0.1 CPUs=${cpus().length} RealMemory=${memory} State=UNKNOWN`,
     `PartitionName=test Nodes=${host} Default=YES MaxTime=INFINITE State=UP`, '',
   ].join('\n'));
   startDaemon('munged', which('munged'), ['--force', '--foreground', `--socket=${socket}`, `--key-file=${key}`,
@@ -96,7 +96,7 @@ async function cluster() {
   if (!existsSync(socket)) throw new Error(`munged did not start (${root}/log/munged.log)`);
   startDaemon('slurmctld', which('slurmctld'), ['-D', '-i', '-f', conf]);
   await sleep(1000);
-  startDaemon('slurmd', which('slurmd'), ['-D', '-f', conf]);
+  startDaemon('slurmd', which('slurmd'), ['-D', '-N', host, '-f', conf]);
   for (let i = 0; i < 60; i++) {
     const state = spawnSync('sinfo', ['-h', '-o', '%T'], { env, encoding: 'utf8' }).stdout.trim();
     if (state === 'idle') return host;
