@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { ModelWeights } from '../api.js';
-import { optimalSymmetricLoss } from '../theory/index.js';
+import { linearLoss, optimalSymmetricLoss, zeroLoss } from '../theory/index.js';
 import {
   checkHadamardOrder, createRug, createRugEngine, evaluateRug, fitAdam, theoryRugFit, rugInterferenceMean, rugEffectiveBias,
   rugImage, modelImage, sideBySide, MAX_IMAGE_BLOCK, MAX_HADAMARD_ORDER, type Rug, type RugFit, type RugEvaluation,
@@ -209,7 +209,7 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
     const label = f.fit === 'theory' ? 'theory fit (no training)' : `adam, best of ${flags.rowSets} row sets`;
     io.stdout(`  ${label.padEnd(33)}${f.loss.toExponential(4)} +- ${f.lossStdErr.toExponential(1)}   (${excess}% vs L*; A = ${f.A.toFixed(4)}, mu = ${f.mu.toFixed(4)}, row set ${f.rowSet}${f.zeroInRows ? ', row 0 in S' : ''})`);
   }
-  io.stdout(`  baselines: output 0 ${(p / 3).toExponential(4)}, best linear (1 - r) v ${((1 - r) * (p / 3 - (p * p) / 4)).toExponential(4)}`);
+  io.stdout(`  baselines: output 0 ${zeroLoss(p).toExponential(4)}, best linear (1 - r) v ${linearLoss(p, r).toExponential(4)}`);
   if (flags.png !== undefined) io.stdout(`  wrote ${flags.png} (top-left ${flags.block} x ${flags.block} block of W and the bias column${trained ? `; trained W from ${flags.trained} beside it` : ''})`);
   io.stdout(`  ${seconds.toFixed(2)} s`);
   return EXIT.ok;
