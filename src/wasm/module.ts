@@ -73,7 +73,7 @@ export function compileKernels(source?: KernelSource, build: WasmBuild = 'releas
     throw new Error(/--allow-read/.test(message) ? message : `${message} (or pass the ${build} build yourself as the \`${OPTION[build]}\` option: a WebAssembly.Module, its bytes or its URL)`);
   };
   if (typeof source === 'string' || source instanceof URL) {
-    return compileFrom(new URL(source, globalThis.location?.href), build).catch(hint);
+    return Promise.resolve().then(() => compileFrom(typeof source === 'string' ? host.toUrl(source) : source, build)).catch(hint);
   }
   if (source) return WebAssembly.compile(source as BufferSource);
   compiled[build] ??= compileFrom(wasmUrl(build), build).catch(async (error: unknown) => {

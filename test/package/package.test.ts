@@ -84,3 +84,21 @@ describe('the theory notes', () => {
     expect(readFileSync(join(repo, 'docs/theory.md'), 'utf8')).toContain('arXiv:2410.12101');
   });
 });
+
+describe('the inline copies (dist/inline/, for bundlers that do not emit the files)', () => {
+  const load = async (name: string) => import(join(repo, 'dist/inline', name));
+  it('hold the wasm builds byte for byte', async () => {
+    const inline = await load('wasm.js');
+    for (const build of ['release', 'threads'] as const) {
+      expect(Buffer.from(inline[build], 'base64').equals(readFileSync(join(repo, `build/${build}.wasm`))), build).toBe(true);
+    }
+  });
+  it('hold each worker as one self-contained browser module: no import, no node: built-in', async () => {
+    for (const name of ['shardWorker.js', 'trainerWorker.js']) {
+      const code = Buffer.from((await load(name)).default, 'base64').toString('utf8');
+      expect(code.length, name).toBeGreaterThan(5000);
+      expect(code, name).not.toMatch(/(^|[;}\n])\s*import\s*[{*'"\w]|\bimport\(\s*['"`]|[}\w]\s*from\s*['"]|['"`]node:/);
+      expect(code, name).toContain('persian-rug:hello');
+    }
+  });
+});
