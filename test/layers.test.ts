@@ -24,6 +24,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['rug'],
   ['worker'],
   ['sweep'],
+  ['figures'],
   ['cli'],
   ['index.ts'],
 ];
@@ -31,11 +32,8 @@ export const LAYERS: readonly (readonly string[])[] = [
 /** Imports a layer order allows but the design does not: theory/ is pure TS (the public `persian-rug/theory` has no wasm, no host APIs). */
 const FORBIDDEN: ReadonlyArray<[string, string]> = [['theory', 'wasm'], ['theory', 'host'], ['theory', 'inline']];
 
-/**
- * Known upward imports, each with the branch removing it. plot/figures.ts draws the paper's figures from sweep
- * records: the figures branch replaces src/plot/ with a charting library and moves the paper's figures up.
- */
-const KNOWN: ReadonlyArray<[string, string]> = [['plot/figures.ts', 'sweep']];
+/** Known upward imports, each with the branch removing it (none now). */
+const KNOWN: ReadonlyArray<[string, string]> = [];
 
 const layerOf = new Map(LAYERS.flatMap((folders, level) => folders.map((f) => [f, level] as const)));
 

@@ -1,4 +1,5 @@
 // Canvas drawing for the page: the loss curve with horizontal reference lines, and a diverging image of W.
+import { divergingColour } from 'persian-rug/figures';
 
 export interface ReferenceLine {
   label: string;
@@ -58,20 +59,11 @@ export function drawLossChart(canvas: HTMLCanvasElement, points: readonly [numbe
   g.stroke();
 }
 
-/** Diverging map t in [-1, 1] -> RGB: blue (-1), white (0), red (+1), as in ColorBrewer RdBu. */
-export function divergingColor(t: number): [number, number, number] {
-  const stops: [number, number, number][] = [[5, 48, 97], [67, 147, 195], [247, 247, 247], [214, 96, 77], [103, 0, 31]];
-  const u = (Math.max(-1, Math.min(1, t)) + 1) * 2;
-  const i = Math.min(3, Math.floor(u)), f = u - i;
-  const a = stops[i], b = stops[i + 1];
-  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
-}
-
 /** Draws a size x size row-major block with colours scaled to [-scale, scale], one cell per size-th of the canvas. */
 export function drawMatrix(canvas: HTMLCanvasElement, block: Float64Array, size: number, scale: number): void {
   const image = new ImageData(size, size);
   for (let i = 0; i < size * size; i++) {
-    const [r, g, b] = divergingColor(scale > 0 ? block[i] / scale : 0);
+    const [r, g, b] = divergingColour(block[i], scale);
     image.data[4 * i] = r; image.data[4 * i + 1] = g; image.data[4 * i + 2] = b; image.data[4 * i + 3] = 255;
   }
   const cells = document.createElement('canvas');
@@ -87,7 +79,7 @@ export function drawMatrix(canvas: HTMLCanvasElement, block: Float64Array, size:
 export function drawColorbar(canvas: HTMLCanvasElement): void {
   const g = canvas.getContext('2d')!;
   for (let x = 0; x < canvas.width; x++) {
-    const [r, gr, b] = divergingColor((2 * x) / (canvas.width - 1) - 1);
+    const [r, gr, b] = divergingColour((2 * x) / (canvas.width - 1) - 1, 1);
     g.fillStyle = `rgb(${r}, ${gr}, ${b})`;
     g.fillRect(x, 0, 1, canvas.height);
   }

@@ -119,7 +119,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     const { lossHistory: _history, perFeatureLoss: _perFeature, ...summary } = result;
     io.stdout(stringifyJson({ ...summary, bestConstantLoss: v, out: out ?? null }));
   } else {
-    io.stdout(`trained ${label} for ${result.steps} steps (${result.stopReason}) in ${result.seconds.toFixed(1)} s, ${Math.round(result.samplesPerSecond)} samples/s`);
+    io.stdout(`trained ${label} for ${result.steps} steps (${result.stopReason}) in ${result.seconds.toFixed(1)} s on ${result.threads} thread${result.threads === 1 ? '' : 's'}, ${Math.round(result.samplesPerSecond)} samples/s`);
     io.stdout(`  train loss (last ${Math.min(200, result.steps)} steps) ${result.trainLoss.toExponential(4)}`);
     io.stdout(`  eval loss (${result.evalSamples} held-out samples)   ${result.evalLoss.toExponential(4)}`);
     if (Number.isFinite(v)) io.stdout(`  best constant output p/3 - p^2/4       ${v.toExponential(4)}`);

@@ -69,7 +69,7 @@ export async function readWeights(path: string): Promise<ModelWeights> {
   return { nFeatures: n, nHidden: m, win: enc.data, wout: dec.data, bias: bias.data };
 }
 
-/** What the readers of a run directory (measure) need from its run.json. */
+/** What the readers of a run directory (measure, plot) need from its run.json. */
 export interface RunSummary {
   nFeatures: number;
   nHidden: number;
@@ -82,6 +82,10 @@ export interface RunSummary {
   bias: boolean;
   uniformImportance: boolean;
   tied: boolean;
+  /** Loss of every step (empty when run.json has none). */
+  lossHistory: number[];
+  batch?: number;
+  seed?: number;
 }
 
 /**
@@ -120,6 +124,7 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     throw new ConfigError(`${file}: evalLoss = ${JSON.stringify(evalLoss)} is not a finite number >= 0`);
   }
   const steps = (record as { steps?: unknown }).steps;
+  const history = (record as { lossHistory?: unknown }).lossHistory;
   const importance = config.importance;
   return {
     nFeatures: n as number, nHidden: m as number, p, evalLoss,
@@ -129,6 +134,9 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     bias: config.bias !== false,
     uniformImportance: !Array.isArray(importance) || importance.every((x) => x === importance[0]),
     tied: config.tied === true,
+    lossHistory: Array.isArray(history) ? history.map((x) => (typeof x === 'number' ? x : NaN)) : [],
+    batch: typeof config.batch === 'number' ? config.batch : undefined,
+    seed: typeof config.seed === 'number' ? config.seed : undefined,
   };
 }
 

@@ -36,7 +36,7 @@ for (const file of ['dist/index.js', 'build/release.wasm', 'build/threads.wasm']
 }
 
 /** A static file server that sends no COOP/COEP headers (like GitHub Pages), on a free port. */
-async function serveStatic(root) {
+async function serveStatic(root, missing = []) {
   const { createServer } = await import('node:http');
   const { readFile } = await import('node:fs/promises');
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png' };
@@ -44,6 +44,7 @@ async function serveStatic(root) {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     try {
+      if (missing.some((name) => path.endsWith(name))) throw new Error('hidden');
       const body = await readFile(file);
       response.writeHead(200, { 'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
       response.end(body);
@@ -135,6 +136,23 @@ try {
     await page2.close();
   } finally {
     await plain.close();
+  }
+
+  // Not isolated (no headers, no service worker): one thread, and the library says why, once.
+  const bare = await serveStatic(join(repo, 'build/web'), ['coi-serviceworker.js']);
+  try {
+    const page3 = await context.newPage();
+    const lines = [];
+    page3.on('console', (message) => { if (message.text().startsWith('persian-rug:')) lines.push(message.text()); });
+    await page3.goto(`${bare.url}?${query}`);
+    await page3.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 60_000 });
+    const shown3 = await page3.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
+    check('a page that is not isolated trains on one thread, same weights, and says so in one console line',
+      shown3.isolated === false && shown3.threads === '1' && shown3.hash === nodeHash && lines.length === 1 && /one thread.*not cross-origin isolated/.test(lines[0]),
+      `crossOriginIsolated ${shown3.isolated}, threads ${shown3.threads}, fingerprint ${shown3.hash}, console: ${JSON.stringify(lines)}`);
+    await page3.close();
+  } finally {
+    await bare.close();
   }
 } catch (error) {
   check('browser test harness', false, String(error?.stack ?? error));
