@@ -22,7 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['io'],
   ['measure', 'plot'],
   ['rug'],
-  ['worker'],
+  ['worker', 'bench'],
   ['sweep'],
   ['figures'],
   ['cli'],

@@ -106,3 +106,26 @@ describe('the inline copies (dist/inline/, for bundlers that do not emit the fil
     }
   });
 });
+
+describe('entry points per host (#host by export condition)', () => {
+  async function bundleFor(conditionNames: string[]): Promise<string> {
+    const { rolldown } = await import('rolldown');
+    const build = await rolldown({ input: join(repo, 'dist/index.js'), platform: conditionNames.includes('browser') ? 'browser' : 'node', resolve: { conditionNames }, logLevel: 'silent' });
+    const { output } = await build.generate({ format: 'esm', codeSplitting: false });
+    await build.close();
+    return output.map((chunk) => ('code' in chunk ? chunk.code : '')).join('\n');
+  }
+
+  it('a browser bundle of the package has no node: import and takes the web host', async () => {
+    const code = await bundleFor(['browser', 'import', 'default']);
+    expect(code).not.toMatch(/['"]node:/);
+    expect(code).toContain('crossOriginIsolated');
+  });
+
+  it('node takes the host that reads files from disk (no fetch of the package files)', async () => {
+    const code = await bundleFor(['node', 'import', 'default']);
+    expect(code).toMatch(/['"]node:fs\/promises['"]/);
+    expect(code).toMatch(/['"]node:worker_threads['"]/);
+    expect(manifest.imports['#host']).toMatchObject({ browser: './dist/host/web.js', node: './dist/host/node.js', deno: './dist/host/node.js', bun: './dist/host/node.js', default: './dist/host/web.js' });
+  });
+});
