@@ -113,4 +113,12 @@ describe('layers', () => {
       }
     }
   });
+
+  test('one wasm wrapper: outside src/wasm/ no code in src/ or bench/ calls a wasm export directly (WasmKernels does)', () => {
+    const sources = [...files(SRC), ...readdirSync(join(ROOT, 'bench')).filter((f) => f.endsWith('.mjs')).map((f) => join(ROOT, 'bench', f))];
+    for (const file of sources) {
+      if (relative(SRC, file).startsWith('wasm/')) continue;
+      expect(readFileSync(file, 'utf8'), relative(ROOT, file)).not.toMatch(/\.exports\.\w+\s*\(/);
+    }
+  });
 });
