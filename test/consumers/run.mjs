@@ -95,21 +95,23 @@ hosts.push({
 
 hosts.push({ name: 'Bun', twoThreads: true, job: (mode) => runtimeJob(bin('bun'), ['job.js', mode]) });
 
-/** Bundled apps: each built once, served with COOP/COEP, and loaded in each browser. */
+/** Bundled apps: each built once, served with COOP/COEP (`isolated`), and loaded in each browser. */
 const bundles = [
   { name: 'Vite dev server', dir: 'vite', serve: serveViteDev },
   { name: 'Vite build', dir: 'vite', build: buildVite },
   { name: 'webpack 5', dir: 'webpack', build: buildWebpack },
   { name: 'esbuild', dir: 'esbuild', build: buildEsbuild },
+  // The same Vite build served without COOP/COEP: one thread by default, and a request for two refused, saying why.
+  { name: 'Vite build, page not cross-origin isolated,', dir: 'vite', sameBuildAs: 'Vite build', notIsolated: true, browsers: ['Chromium'] },
 ];
 const browsers = [
   { name: 'Chromium', path: CHROMIUM, open: openChromium },
   { name: 'Firefox ESR', path: FIREFOX, open: openFirefox },
 ];
 for (const bundle of bundles) {
-  for (const browser of browsers) {
+  for (const browser of browsers.filter((b) => !bundle.browsers || bundle.browsers.includes(b.name))) {
     hosts.push({
-      name: `${bundle.name} in ${browser.name}`, twoThreads: true,
+      name: `${bundle.name} in ${browser.name}`, twoThreads: !bundle.notIsolated,
       job: async (mode) => {
         const url = await bundle.url;
         if (url.error) return { ok: false, error: url.error };
@@ -126,14 +128,15 @@ for (const bundle of bundles) {
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css' };
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-/** A static server of `dir` on a free loopback port, cross-origin isolated (COOP/COEP). */
-async function serveStatic(dir) {
+/** A static server of `dir` on a free loopback port, cross-origin isolated (COOP/COEP) unless `isolated` is false. */
+async function serveStatic(dir, isolated = true) {
+  const headers = isolated ? ISOLATION : {};
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(dir, path);
     if (file.endsWith('/')) file = join(file, 'index.html');
-    if (!file.startsWith(dir) || !existsSync(file)) { response.writeHead(404, ISOLATION).end('not found'); return; }
-    response.writeHead(200, { ...ISOLATION, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    if (!file.startsWith(dir) || !existsSync(file)) { response.writeHead(404, headers).end('not found'); return; }
+    response.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
@@ -249,9 +252,10 @@ try {
   console.log(`reference fingerprint (node in-process, repo build, 1 thread): ${reference}`);
 
   // Pack once, install once: the app that every fixture lives in (node_modules/persian-rug from the tarball).
-  const pack = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', root], { cwd: repo });
+  // With its scripts: the pack hooks shape the shipped package.json (they may also rebuild).
+  const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: repo, timeout: 300_000 });
   if (pack.status !== 0) throw new Error(`npm pack failed: ${reason(pack.stderr)}`);
-  const tarball = join(root, JSON.parse(pack.stdout)[0].filename);
+  const tarball = join(root, JSON.parse(pack.stdout.slice(Math.max(0, pack.stdout.search(/^\[\s*$/m))))[0].filename);
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module', dependencies: { 'persian-rug': `file:${tarball}` } }, null, 2)}\n`);
   cpSync(join(fixtures, 'runtime'), app, { recursive: true });
@@ -269,7 +273,9 @@ try {
   // Bundles (one at a time: two cores) and browsers start on demand; a failure is that host's reason.
   const settle = (promise) => promise.then((value) => value, (error) => ({ error: reason(error?.message ?? error) }));
   for (const bundle of bundles) {
-    bundle.url = settle((async () => (bundle.serve ? bundle.serve(bundle.dir) : serveStatic(await bundle.build(bundle.dir))))());
+    const same = bundles.find((b) => b.name === bundle.sameBuildAs);
+    bundle.dist = same ? same.dist : bundle.build ? settle(bundle.build(bundle.dir)) : undefined;
+    bundle.url = bundle.serve ? settle(bundle.serve(bundle.dir)) : bundle.dist.then((dist) => (dist.error ? dist : settle(serveStatic(dist, !bundle.notIsolated))));
     await bundle.url;
   }
   for (const browser of browsers) {
@@ -280,11 +286,18 @@ try {
 
   for (const host of hosts) {
     console.log(host.name);
-    const row = { name: host.name, runs: {} };
+    const row = { name: host.name, twoThreads: host.twoThreads, runs: {} };
     for (const mode of MODES) {
       const r = await host.job(mode);
       row.runs[mode] = r;
       const label = mode === 'default' ? 'loads, defaults' : `threads ${mode}`;
+      if (mode === '2' && !host.twoThreads) {
+        // Not promised here: the request must be refused with the reason (cross-origin isolation), not run on one thread.
+        const refused = !r.ok && /isolat/i.test(r.error ?? '');
+        check(`${label}: refused, naming cross-origin isolation`, refused, r.ok ? `ran on ${r.threads} thread(s)` : r.error);
+        r.pass = refused;
+        continue;
+      }
       if (!r.ok) { check(`${label}: runs`, false, r.error); continue; }
       const problems = [];
       if (r.fingerprint !== null && r.fingerprint !== reference) problems.push(`fingerprint ${r.fingerprint}, node ${reference}`);
@@ -311,7 +324,8 @@ function table() {
   for (const row of rows) {
     const ran = Object.values(row.runs).filter((r) => r.ok && r.fingerprint !== null);
     const same = ran.length === 0 ? '—' : ran.every((r) => r.fingerprint === reference) ? '✓' : '✗';
-    lines.push(`| ${row.name} | ${cell(row.runs.default)} | ${cell(row.runs['1'])} | ${cell(row.runs['2'])} | ${same} |`);
+    const two = row.twoThreads ? cell(row.runs['2']) : `${cell(row.runs['2'])} refused (not isolated)`;
+    lines.push(`| ${row.name} | ${cell(row.runs.default)} | ${cell(row.runs['1'])} | ${two} | ${same} |`);
   }
   const why = rows.flatMap((row) => {
     const failed = MODES.map((mode) => row.runs[mode]).find((r) => r && !r.pass);
