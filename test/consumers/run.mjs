@@ -5,7 +5,8 @@
 // fingerprint of node in-process (the repo's build, one thread), and 2 threads must run where the host promises
 // them (node, Deno, Bun, cross-origin isolated pages). One check per host x (defaults, 1 thread, 2 threads).
 // Writes build/consumers/matrix.md; `--write` also puts the table into README.md ("Use it in your app"), and
-// without it the README's table must equal this run's. Needs `npm run build`. Last line: `N passed, N failed`.
+// without it the README's table must equal this run's. `node test/consumers/run.mjs esbuild deno` runs only the hosts
+// whose names contain one of the words. Needs `npm run build`. Last line: `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,6 +15,8 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** The package under test: this repository, or another built checkout of it (CONSUMERS_PACKAGE_DIR). */
+const packageDir = process.env.CONSUMERS_PACKAGE_DIR ?? repo;
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const bin = (name) => join(repo, 'node_modules/.bin', name);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,6 +28,8 @@ const README = join(repo, 'README.md');
 const TABLE_START = '<!-- consumer-matrix:start (written by `node test/consumers/run.mjs --write`) -->';
 const TABLE_END = '<!-- consumer-matrix:end -->';
 const write = process.argv.includes('--write');
+/** Other arguments pick hosts by a part of their name (e.g. `esbuild`); then the README is neither checked nor written. */
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--')).map((a) => a.toLowerCase());
 const started = performance.now();
 const root = mkdtempSync(join(tmpdir(), 'persian-rug-consumers-'));
 const app = join(root, 'app');
@@ -71,7 +76,7 @@ hosts.push({
   job: async (mode) => {
     if (mode === 'default') {
       // The README's first command, exactly: the paper's notebook job with every default.
-      const r = await run('npx', ['persian-rug', 'train', '--json']);
+      const r = await run('npx', ['persian-rug', 'train', '--json'], { timeout: 600_000 });
       const last = r.stdout.trim().split('\n').at(-1) ?? '';
       if (r.status !== 0 || !last.startsWith('{')) return { ok: false, error: reason(r.stderr || r.stdout) };
       const summary = JSON.parse(last);
@@ -113,9 +118,9 @@ for (const bundle of bundles) {
     hosts.push({
       name: `${bundle.name} in ${browser.name}`, twoThreads: !bundle.notIsolated,
       job: async (mode) => {
-        const url = await bundle.url;
+        const url = await urlOf(bundle);
         if (url.error) return { ok: false, error: url.error };
-        const session = await browser.session;
+        const session = await sessionOf(browser);
         if (session.error) return { ok: false, error: session.error };
         return session.load(`${url.href}${mode === 'default' ? '' : `?threads=${mode}`}`);
       },
@@ -124,6 +129,36 @@ for (const bundle of bundles) {
 }
 
 // ---- bundlers and servers ----------------------------------------------------------------------------------
+
+/** Resolves to the value, or to { error } with the whole message on one line (build errors span several). */
+const settle = (promise) => promise.then((value) => value, (error) => {
+  const text = String(error?.message ?? error).replace(/\x1b\[[0-9;]*m/g, '').replace(/^(Error: )?Build failed with \d+ errors?:/, '').replace(/\s+/g, ' ').trim();
+  return { error: text.length > 400 ? `${text.slice(0, 397)}...` : text };
+});
+
+/** A bundle's output folder, built on first use (then shared by the bundles built the same way). */
+function distOf(bundle) {
+  const same = bundles.find((b) => b.name === bundle.sameBuildAs);
+  if (same) return distOf(same);
+  bundle.dist ??= settle(bundle.build(bundle.dir));
+  return bundle.dist;
+}
+
+/** A started browser ({ load(url) }), or { error }; started on first use. */
+function sessionOf(browser) {
+  browser.session ??= existsSync(browser.path)
+    ? settle(browser.open())
+    : Promise.resolve({ error: `${browser.path} not found (Debian: apt-get install -y ${browser.name === 'Chromium' ? 'chromium' : 'firefox-esr'})` });
+  return browser.session;
+}
+
+/** Where a bundle is served: { href } or { error } (the build's or the server's). */
+function urlOf(bundle) {
+  bundle.url ??= bundle.serve
+    ? settle(bundle.serve(bundle.dir))
+    : distOf(bundle).then((dist) => (dist.error ? dist : settle(serveStatic(dist, !bundle.notIsolated))));
+  return bundle.url;
+}
 
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css' };
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
@@ -148,7 +183,11 @@ const fixtureConfig = async (dir, file) => (await import(pathToFileURL(join(app,
 async function buildVite(dir) {
   const { build } = await import('vite');
   const config = await fixtureConfig(dir, 'vite.config.js');
-  await build({ ...config, configFile: false, root: join(app, dir), logLevel: 'error' });
+  try {
+    await build({ ...config, configFile: false, root: join(app, dir), logLevel: 'silent' });
+  } catch (error) {
+    throw new Error((error.errors ?? [error]).map((e) => e.message).join('; '));
+  }
   return join(app, dir, 'dist');
 }
 
@@ -241,19 +280,19 @@ let reference;
 
 try {
   for (const file of ['dist/index.js']) {
-    if (!existsSync(join(repo, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
+    if (!existsSync(join(packageDir, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
   // The reference: node in-process on the repo's own build, one thread.
-  const { createTrainer, weightsFingerprint } = await import(pathToFileURL(join(repo, 'dist/index.js')).href);
+  const { createTrainer, weightsFingerprint } = await import(pathToFileURL(join(packageDir, 'dist/index.js')).href);
   const trainer = await createTrainer({ ...JOB, threads: 1 });
   await trainer.run();
   reference = weightsFingerprint(await trainer.weights());
   trainer.dispose();
-  console.log(`reference fingerprint (node in-process, repo build, 1 thread): ${reference}`);
+  console.log(`reference fingerprint (node in-process, the package's build, 1 thread): ${reference}`);
 
   // Pack once, install once: the app that every fixture lives in (node_modules/persian-rug from the tarball).
   // With its scripts: the pack hooks shape the shipped package.json (they may also rebuild).
-  const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: repo, timeout: 300_000 });
+  const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: packageDir, timeout: 300_000 });
   if (pack.status !== 0) throw new Error(`npm pack failed: ${reason(pack.stderr)}`);
   const tarball = join(root, JSON.parse(pack.stdout.slice(Math.max(0, pack.stdout.search(/^\[\s*$/m))))[0].filename);
   mkdirSync(app);
@@ -270,21 +309,7 @@ try {
   console.log(`installed ${tarball.split('/').at(-1)} into ${app}`);
   check('the tarball installs into an empty app without npm warnings', warnings.length === 0, warnings.join(' / '));
 
-  // Bundles (one at a time: two cores) and browsers start on demand; a failure is that host's reason.
-  const settle = (promise) => promise.then((value) => value, (error) => ({ error: reason(error?.message ?? error) }));
-  for (const bundle of bundles) {
-    const same = bundles.find((b) => b.name === bundle.sameBuildAs);
-    bundle.dist = same ? same.dist : bundle.build ? settle(bundle.build(bundle.dir)) : undefined;
-    bundle.url = bundle.serve ? settle(bundle.serve(bundle.dir)) : bundle.dist.then((dist) => (dist.error ? dist : settle(serveStatic(dist, !bundle.notIsolated))));
-    await bundle.url;
-  }
-  for (const browser of browsers) {
-    browser.session = existsSync(browser.path)
-      ? settle(browser.open())
-      : Promise.resolve({ error: `${browser.path} not found (Debian: apt-get install -y ${browser.name === 'Chromium' ? 'chromium' : 'firefox-esr'})` });
-  }
-
-  for (const host of hosts) {
+  for (const host of hosts.filter((h) => only.length === 0 || only.some((o) => h.name.toLowerCase().includes(o)))) {
     console.log(host.name);
     const row = { name: host.name, twoThreads: host.twoThreads, runs: {} };
     for (const mode of MODES) {
@@ -337,7 +362,7 @@ function table() {
   return [...lines, ...(why.length ? ['', 'Where a host fails, the first reason this run gave:', '', ...why] : [])].join('\n');
 }
 
-if (rows.length > 0) {
+if (rows.length > 0 && only.length === 0) {
   const markdown = table();
   mkdirSync(join(repo, 'build/consumers'), { recursive: true });
   writeFileSync(join(repo, 'build/consumers/matrix.md'), `${markdown}\n`);
