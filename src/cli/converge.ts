@@ -6,6 +6,7 @@ import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { EXIT, type CliIo } from './io.js';
+import { stringifyJson } from '../io/json.js';
 
 /** The paper's recipe runs up to 1,500 epochs (PAPER.md §1). */
 export const PAPER_EPOCHS = 1500;
@@ -148,7 +149,7 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
   }
   if (spec.kinds.length === 1) io.stdout('  (rug column empty: the Persian rug needs every n to be a power of two)');
   io.stdout(`  ${formatDuration(seconds)}${failures.length ? `; ${failures.length} FAILED` : ''}`);
-  if (json) io.stdout(JSON.stringify({ p, r, capped: isCapped, capEpochs: capped.epochs, capSteps: capped.steps, paperEpochs: PAPER_EPOCHS, rows, seconds }));
+  if (json) io.stdout(stringifyJson({ p, r, capped: isCapped, capEpochs: capped.epochs, capSteps: capped.steps, paperEpochs: PAPER_EPOCHS, rows, seconds }));
   return failures.length ? EXIT.failure : EXIT.ok;
 }
 

@@ -6,6 +6,7 @@ import { readWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from '../io/runRecord.js';
 import { createWasmRowPass } from '../measure/wasmRows.js';
 import { modelStatistics, optimalSymmetricLoss, typescriptRowPass, type ModelStatistics } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseJson, stringifyJson } from '../io/json.js';
 
 export const MEASURE_USAGE = `usage: persian-rug measure RUN_DIR [--json] [--rows K] [--samples S] [--seed S] [--backend wasm|js]
 
@@ -111,7 +112,7 @@ async function readRunRecord(dir: string): Promise<RunRecord> {
   }
   let record: unknown;
   try {
-    record = JSON.parse(text);
+    record = parseJson(text);
   } catch (error) {
     throw new UsageError(`${file}: not valid JSON (${(error as Error).message}); corrupted?`);
   }
@@ -287,7 +288,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   const seconds = (performance.now() - start) / 1000;
   if (io.stderrStatus) io.stderrStatus('');
   const result = summary(flags.dir, run, statistics, flags.backend, seconds, flags.samples, notes);
-  if (flags.json) io.stdout(JSON.stringify(result));
+  if (flags.json) io.stdout(stringifyJson(result));
   else for (const line of table(result)) io.stdout(line);
   return EXIT.ok;
 }

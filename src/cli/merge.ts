@@ -7,7 +7,9 @@ import { mergeRecords, type MergeInput } from '../sweep/merge.js';
 import { formatRecord } from '../sweep/record.js';
 import { loadResults } from '../sweep/resultsFile.js';
 import { writeFileAtomic } from '../io/runRecord.js';
+import { FileLockedError, lockFile } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseJson, stringifyJson } from '../io/json.js';
 
 export const MERGE_USAGE = `usage: persian-rug merge FILE... --out FILE [--grid SPEC.json] [--strict] [--json]
 
@@ -59,7 +61,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   if (values.has('grid')) {
     const path = values.get('grid')!;
     try {
-      const parsed = JSON.parse(await readFile(path, 'utf8'));
+      const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown };
       const spec = (parsed.grid ?? parsed) as GridSpec;
       checkGrid(spec);
       grids = [spec];
@@ -83,10 +85,23 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   }
   const report = mergeRecords(inputs, grids);
   const out = values.get('out')!;
-  await writeFileAtomic(out, report.records.map(formatRecord).join(''));
+  let lock;
+  try {
+    lock = await lockFile(out, 'persian-rug merge');
+  } catch (error) {
+    if (!(error instanceof FileLockedError)) throw error;
+    io.stderr(`persian-rug merge: --out ${error.message}`);
+    return EXIT.usage;
+  }
+  for (const note of lock.notes) io.stderr(`merge: ${note}`);
+  try {
+    await writeFileAtomic(out, report.records.map(formatRecord).join(''));
+  } finally {
+    await lock.release();
+  }
   const missing = report.grids.reduce((t, g) => t + g.missing.length, 0);
   if (switches.has('json')) {
-    io.stdout(JSON.stringify({ out, files, records: report.records.length, duplicates: report.duplicates, grids: report.grids }));
+    io.stdout(stringifyJson({ out, files, records: report.records.length, duplicates: report.duplicates, grids: report.grids }));
   } else {
     io.stdout(`merge: ${report.records.length} cells from ${files.length} file(s) -> ${out}`);
     if (report.duplicates.length) {

@@ -10,6 +10,7 @@ import { renderSvg } from '../plot/svg.js';
 import { renderPng } from '../plot/raster.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
+import { stringifyJson } from '../io/json.js';
 
 export const PLOT_USAGE = `usage: persian-rug plot RESULTS... --out DIR [flags]
 
@@ -79,9 +80,12 @@ export async function loadRecords(files: readonly string[], io: CliIo, name: str
 
 /** Draws every figure of `records` into `out`; returns the paths written. */
 export async function writeFigures(records: readonly SweepRecord[], out: string, options: FigureOptions, formats: readonly ('svg' | 'png')[]): Promise<string[]> {
+  const figures = sweepFigures(records, options);
+  // no figure, no folder: the output directory is made only when there is something to put in it
+  if (figures.length === 0) return [];
   await mkdir(out, { recursive: true });
   const written: string[] = [];
-  for (const figure of sweepFigures(records, options)) {
+  for (const figure of figures) {
     if (formats.includes('svg')) {
       const path = join(out, `${figure.name}.svg`);
       await writeFileAtomic(path, renderSvg(figure));
@@ -118,7 +122,11 @@ export async function runPlot(argv: readonly string[], io: CliIo): Promise<numbe
     return EXIT.usage;
   }
   const written = await writeFigures(records, request.out, request.options, request.formats);
-  if (request.json) io.stdout(JSON.stringify({ out: request.out, records: records.length, files: written }));
+  if (written.length === 0) {
+    io.stderr(`persian-rug plot: no figure can be drawn from the ${records.length} record(s) in ${request.files.join(', ')} (a figure needs a kind over at least one axis); nothing written`);
+    return EXIT.usage;
+  }
+  if (request.json) io.stdout(stringifyJson({ out: request.out, records: records.length, files: written }));
   else {
     io.stdout(`plot: ${records.length} records -> ${written.length} files in ${request.out}`);
     for (const path of written) io.stdout(`  ${path}`);

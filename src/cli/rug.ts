@@ -11,6 +11,7 @@ import { encodePng } from '../plot/png.js';
 import { readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
 import { parseNumberText } from '../train/config.js';
+import { stringifyJson } from '../io/json.js';
 
 export const RUG_USAGE = `usage: persian-rug rug --n N (--m M | --ratio R) --p P [flags]
 
@@ -255,7 +256,7 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
     png: flags.png ?? null, trained: flags.trained ?? null, seconds,
   };
   if (flags.json) {
-    io.stdout(JSON.stringify(summary));
+    io.stdout(stringifyJson(summary));
     return EXIT.ok;
   }
   io.stdout(`Persian rug n=${n} m=${m} (r=${r.toPrecision(4)}) p=${p} seed=${seed}: ${flags.samples} Monte-Carlo samples, ${flags.backend}`);

@@ -11,7 +11,9 @@ import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
 import { SweepProgress } from '../sweep/progress.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
+import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { stringifyJson } from '../io/json.js';
 
 const SWEEP_FLAGS = {
   kind: 'string', n: 'string', r: 'string', m: 'string', p: 'string', seeds: 'string', out: 'string', resume: 'boolean',
@@ -35,7 +37,8 @@ grid flags:
   --p VALUES          feature probabilities in (0, 1], e.g. 0.002001:0.8:20
   --seeds K           seeds --seed .. --seed + K - 1 for trained and rug cells, an integer in [1, 1000] (default 1)
 run flags:
-  --out FILE          the results file (JSON Lines); it must not exist unless --resume
+  --out FILE          the results file (JSON Lines); it must not exist unless --resume. One sweep writes it at
+                      a time: FILE.lock names the writer (host, pid, start); a second writer exits 2 naming it
   --resume            skip the cells FILE already has (a cut-off last line is reported and removed)
   --shard i/N         run only cells whose position in the key-sorted grid is i mod N (Slurm arrays, CI matrices)
   --workers K         trained cells on K worker threads; 0: in this thread (default: one per core)
@@ -144,10 +147,7 @@ export interface SweepOutcome {
 
 /** Runs a parsed plan (also used by `reproduce`). Returns null when it failed with a usage error already reported. */
 export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', scale = 1): Promise<SweepOutcome | null> {
-  const all = expandGrid(plan.spec);
-  const mine = shardCells(all, plan.shard.index, plan.shard.count);
-  const id = gridId(plan.spec);
-  let skippedKeys = new Set<string>();
+  let lock: FileLock | undefined;
   const exists = plan.out !== '' && await fileExists(plan.out);
   if (!plan.dryRun) {
     const dir = dirname(plan.out);
@@ -159,10 +159,31 @@ export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', s
       io.stderr(`persian-rug ${name}: --out ${plan.out} is a directory; --out takes the results file`);
       return null;
     }
-    if (exists && !plan.resume && (await stat(plan.out)).size > 0) {
-      io.stderr(`persian-rug ${name}: --out ${plan.out} already exists; add --resume to continue it, or choose another file`);
+    try {
+      lock = await lockFile(plan.out, `persian-rug ${name}`);
+    } catch (error) {
+      if (!(error instanceof FileLockedError)) throw error;
+      io.stderr(`persian-rug ${name}: --out ${error.message}`);
       return null;
     }
+    for (const note of lock.notes) io.stderr(`${name}: ${note}`);
+  }
+  try {
+    return await executeLocked(plan, io, name, scale);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: number): Promise<SweepOutcome | null> {
+  const exists = plan.out !== '' && await fileExists(plan.out); // again: under the lock
+  const all = expandGrid(plan.spec);
+  const mine = shardCells(all, plan.shard.index, plan.shard.count);
+  const id = gridId(plan.spec);
+  let skippedKeys = new Set<string>();
+  if (!plan.dryRun && exists && !plan.resume && (await stat(plan.out)).size > 0) {
+    io.stderr(`persian-rug ${name}: --out ${plan.out} already exists; add --resume to continue it, or choose another file`);
+    return null;
   }
   if (exists && plan.resume) {
     let parsed;
@@ -189,7 +210,7 @@ export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', s
   const shardText = plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}: ${mine.length}` : '';
   const planLine = `${name}: ${all.length} cells (${describeGrid(plan.spec)})${shardText}; ${skipped} already in ${plan.out || 'the file'}, ${todo.length} to run on ${workers === 0 ? 'this thread' : `${Math.min(workers, trainedCount)} worker(s)`}; estimated ${formatDuration(estimate.wall)}`;
   if (plan.dryRun) {
-    if (plan.json) io.stdout(JSON.stringify({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, grid: plan.spec }));
+    if (plan.json) io.stdout(stringifyJson({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, grid: plan.spec }));
     else io.stdout(planLine);
     return { written: 0, skipped, failed: 0, seconds: 0 };
   }
@@ -267,7 +288,7 @@ export async function runSweep(argv: readonly string[], io: CliIo): Promise<numb
   if (!outcome) return EXIT.usage;
   if (plan.dryRun) return EXIT.ok;
   const summary = { out: plan.out, written: outcome.written, skipped: outcome.skipped, failed: outcome.failed, seconds: outcome.seconds, gridId: gridId(plan.spec) };
-  if (plan.json) io.stdout(JSON.stringify(summary));
+  if (plan.json) io.stdout(stringifyJson(summary));
   else io.stdout(`sweep: wrote ${outcome.written} records to ${plan.out} (${outcome.skipped} already there${outcome.failed ? `, ${outcome.failed} FAILED` : ''}) in ${formatDuration(outcome.seconds)}`);
   return outcome.failed ? EXIT.failure : EXIT.ok;
 }

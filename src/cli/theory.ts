@@ -4,6 +4,7 @@ import {
 } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { parseNumberText } from '../train/config.js';
+import { stringifyJson } from '../io/json.js';
 
 export const THEORY_USAGE = `usage: persian-rug theory --p P (--r R | --n N --m M | --n N --r R) [--json | --csv]
 
@@ -194,7 +195,7 @@ export async function runTheory(argv: readonly string[], io: Pick<CliIo, 'stdout
   const rows: Row[] = [];
   for (const p of ps) for (const { r, n, m } of pairs) rows.push(evaluate(p, r, n, m));
   if (switches.has('json')) {
-    io.stdout(JSON.stringify(rows.length === 1 ? rows[0] : rows));
+    io.stdout(stringifyJson(rows.length === 1 ? rows[0] : rows));
   } else if (switches.has('csv') || rows.length > 1) {
     const columns = CSV_COLUMNS.filter((key) => rows.some((row) => row[key] !== undefined));
     io.stdout(columns.join(','));

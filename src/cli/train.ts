@@ -8,6 +8,7 @@ import { createTrainer } from '../train/trainer.js';
 import { writeRun } from '../io/runRecord.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
+import { stringifyJson } from '../io/json.js';
 
 const EXTRA_FLAGS = { out: 'string', json: 'boolean', help: 'boolean', 'checkpoint-every': 'string', resume: 'string' } as const;
 
@@ -124,7 +125,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   }
   if (parsed.extra.json) {
     const { lossHistory: _history, perFeatureLoss: _perFeature, ...summary } = result;
-    io.stdout(JSON.stringify({ ...summary, bestConstantLoss: v, out: out ?? null }));
+    io.stdout(stringifyJson({ ...summary, bestConstantLoss: v, out: out ?? null }));
   } else {
     io.stdout(`trained ${label} for ${result.steps} steps (${result.stopReason}) in ${result.seconds.toFixed(1)} s, ${Math.round(result.samplesPerSecond)} samples/s`);
     io.stdout(`  train loss (last ${Math.min(200, result.steps)} steps) ${result.trainLoss.toExponential(4)}`);

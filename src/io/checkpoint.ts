@@ -4,6 +4,7 @@ import type { ResolvedTrainConfig, TrainCheckpoint } from '../api.js';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
 import { resolveTrainConfig } from '../train/config.js';
 import { readNamedFile, writeFileAtomic } from './runRecord.js';
+import { parseJson, stringifyJson } from './json.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 const FORMAT = 'persian-rug-checkpoint/1';
@@ -18,7 +19,7 @@ export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
     'adam.encoder.weight.moment': win(c.adam.win.moment), 'adam.encoder.weight.velocity': win(c.adam.win.velocity),
     'adam.decoder.weight.moment': wout(c.adam.wout.moment), 'adam.decoder.weight.velocity': wout(c.adam.wout.velocity),
     'adam.decoder.bias.moment': bias(c.adam.bias.moment), 'adam.decoder.bias.velocity': bias(c.adam.bias.velocity),
-  }, { format: FORMAT, config: JSON.stringify(c.config), step: String(c.step), lossHistory: JSON.stringify(c.lossHistory) }, { checksum: true });
+  }, { format: FORMAT, config: stringifyJson(c.config), step: String(c.step), lossHistory: stringifyJson(c.lossHistory) }, { checksum: true });
 }
 
 /**
@@ -31,8 +32,8 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): TrainCheckpoi
   if (metadata.format !== FORMAT) throw new Error(`${name}: not a persian-rug checkpoint (format ${JSON.stringify(metadata.format ?? null)}, expected ${FORMAT})`);
   let rawConfig: unknown, lossHistory: unknown;
   try {
-    rawConfig = JSON.parse(metadata.config);
-    lossHistory = JSON.parse(metadata.lossHistory);
+    rawConfig = parseJson(metadata.config);
+    lossHistory = parseJson(metadata.lossHistory);
   } catch {
     throw new Error(`${name}: the config or loss history in the metadata is not valid JSON; the file is corrupted`);
   }

@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelWeights, TrainResult } from '../api.js';
 import { encodeSafetensors, decodeSafetensors } from './safetensors.js';
+import { stringifyJson } from './json.js';
 
 export const RUN_RECORD_FILE = 'run.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
@@ -29,10 +30,10 @@ export function weightTensors(w: ModelWeights): Record<string, { shape: number[]
  */
 export async function writeRun(dir: string, result: TrainResult, weights: ModelWeights | undefined, extra: Record<string, unknown> = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const metadata = { format: 'persian-rug/1', config: JSON.stringify(result.config) };
+  const metadata = { format: 'persian-rug/1', config: stringifyJson(result.config) };
   if (weights) await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(weightTensors(weights), metadata, { checksum: true }));
   else await rm(join(dir, WEIGHTS_FILE), { force: true });
-  await writeFileAtomic(join(dir, RUN_RECORD_FILE), JSON.stringify({ format: 'persian-rug/1', ...result, ...extra }, null, 1) + '\n');
+  await writeFileAtomic(join(dir, RUN_RECORD_FILE), stringifyJson({ format: 'persian-rug/1', ...result, ...extra }, 1) + '\n');
 }
 
 /** The bytes of `path`, or an error "PATH: cannot read WHAT (ENOENT)" (made by makeError) naming why not. */

@@ -2,7 +2,8 @@
 import type { ModelWeights, ResolvedTrainConfig, StopReason } from '../api.js';
 import type { ModelStatistics } from '../theory/index.js';
 import { weightRow } from '../theory/index.js';
-import type { GridSpec, SweepKind } from './grid.js';
+import { checkGrid, SWEEP_KINDS, type GridSpec, type SweepKind } from './grid.js';
+import { parseJson, stringifyJson } from '../io/json.js';
 
 export const RECORD_FORMAT = 'persian-rug/sweep/1';
 
@@ -38,7 +39,8 @@ export interface SweepRecord {
   baselines: { zero: number; constant: number; linear: number };
   training?: { steps: number; stopReason: StopReason; samplesPerSecond: number; evalSamples: number; config: Omit<ResolvedTrainConfig, 'importance'> };
   rug?: { fit: 'theory' | 'adam'; A: number; mu: number; lossStdErr: number; samples: number; rowSet: number };
-  /** Trained cells: PAPER.md §2 (see STATISTIC_FIELDS). */
+  /** Trained cells: PAPER.md §2 (see STATISTIC_FIELDS); NaN where a statistic is undefined (files before the
+   *  non-finite encoding of src/io/json.ts hold null there, which readers accept). */
   statistics?: Record<StatisticName, number | null>;
   histograms?: { diagonal: Histogram; offDiagonal: Histogram };
   grid: GridSpec;
@@ -84,8 +86,6 @@ export const PAPER_HEATMAP_STATISTICS: readonly StatisticName[] = [
   'diagonalDelta', 'biasDelta', 'interferenceVarianceDelta', 'interferenceMeanDelta', 'ksPValueMedian', 'lyapunovMax',
 ];
 
-const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
 function median(values: ArrayLike<number>): number {
   const sorted = Array.from(values).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
@@ -93,7 +93,7 @@ function median(values: ArrayLike<number>): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The flat record fields from modelStatistics (non-finite values become null: JSON has no NaN). */
+/** The flat record fields from modelStatistics (NaN where undefined; written as "NaN", see src/io/json.ts). */
 export function summarizeStatistics(s: ModelStatistics): Record<StatisticName, number | null> {
   const meanOf = (a: ArrayLike<number>) => { let t = 0; for (let i = 0; i < a.length; i++) t += a[i]; return t / a.length; };
   const raw: Record<StatisticName, number> = {
@@ -125,7 +125,7 @@ export function summarizeStatistics(s: ModelStatistics): Record<StatisticName, n
     predictedLoss: s.predictedLoss,
     meanFieldLoss: s.meanFieldLoss,
   };
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, finite(v)])) as Record<StatisticName, number | null>;
+  return raw;
 }
 
 /** Histogram of `values` in `bins` bins over [min, max] (a zero-width range is widened by 1e-6). */
@@ -160,13 +160,68 @@ export function weightHistograms(weights: ModelWeights, p: number, sampleRows: n
   return { diagonal: histogram(diagonal, bins), offDiagonal: histogram(off.subarray(0, o), bins) };
 }
 
-/** Throws unless `value` looks like a SweepRecord (the fields merge, resume and plots rely on). */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const shown = (v: unknown): string => { const t = stringifyJson(v); return t === undefined ? String(v) : t.length > 60 ? `${t.slice(0, 57)}...` : t; };
+
+/** Field checks of a record: each returns what the value should be, or '' when it is fine. */
+const isNumber = (v: unknown) => (typeof v === 'number' ? '' : 'a number');
+const isCount = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0 ? '' : 'an integer >= 0');
+const isPositiveInteger = (v: unknown) => (Number.isInteger(v) && (v as number) >= 1 ? '' : 'an integer >= 1');
+const isText = (v: unknown) => (typeof v === 'string' ? '' : 'a string');
+const isNumberOrNull = (v: unknown) => (v === null || typeof v === 'number' ? '' : 'a number or null');
+const isProbability = (v: unknown) => (typeof v === 'number' && v > 0 && v <= 1 ? '' : 'a number in (0, 1]');
+const isNumberList = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? '' : 'a list of numbers');
+
+function gridProblem(v: unknown): string {
+  const what = 'a grid spec (kinds, n, ratio or m, p, seeds, train, rug, statistics)';
+  if (!isObject(v)) return what;
+  const lists = ['n', 'p', 'seeds', ...(v.ratio !== undefined ? ['ratio'] : []), ...(v.m !== undefined ? ['m'] : [])];
+  if (!Array.isArray(v.kinds) || !v.kinds.every((k) => (SWEEP_KINDS as readonly unknown[]).includes(k))) return what;
+  if (!lists.every((name) => isNumberList(v[name]) === '') || !isObject(v.train) || !isObject(v.rug) || !isObject(v.statistics)) return what;
+  try {
+    checkGrid(v as unknown as GridSpec);
+  } catch (error) {
+    return `${what}: ${(error as Error).message}`;
+  }
+  return '';
+}
+
+function histogramProblem(v: unknown): string {
+  const what = 'a histogram { lo, hi, counts, total }';
+  return isObject(v) && typeof v.lo === 'number' && typeof v.hi === 'number' && isNumberList(v.counts) === '' && typeof v.total === 'number' ? '' : what;
+}
+
+const RECORD_FIELDS: ReadonlyArray<[string, (v: unknown) => string]> = [
+  ['key', isText], ['kind', (v) => ((SWEEP_KINDS as readonly unknown[]).includes(v) ? '' : `one of ${SWEEP_KINDS.join(', ')}`)],
+  ['n', isPositiveInteger], ['m', isPositiveInteger], ['ratio', isProbability], ['effectiveRatio', isProbability], ['p', isProbability],
+  ['seed', isCount], ['trainLoss', isNumberOrNull], ['evalLoss', isNumber], ['theoryLoss', isNumber],
+  ['theory', (v) => (isObject(v) && ['a', 'c', 'sigma', 'kappa'].every((k) => typeof v[k] === 'number') ? '' : 'an object of numbers a, c, sigma, kappa')],
+  ['baselines', (v) => (isObject(v) && ['zero', 'constant', 'linear'].every((k) => typeof v[k] === 'number') ? '' : 'an object of numbers zero, constant, linear')],
+  ['grid', gridProblem], ['gridId', isText], ['seconds', isNumber], ['finishedAt', isText],
+];
+const OPTIONAL_FIELDS: ReadonlyArray<[string, (v: unknown) => string]> = [
+  ['statistics', (v) => (isObject(v) && Object.values(v).every((x) => x === null || typeof x === 'number') ? '' : 'an object of numbers')],
+  ['histograms', (v) => (isObject(v) && histogramProblem(v.diagonal) === '' && histogramProblem(v.offDiagonal) === '' ? '' : 'an object of histograms diagonal, offDiagonal')],
+  ['training', (v) => (isObject(v) && Number.isInteger(v.steps) && isObject(v.config) ? '' : 'an object with steps and config')],
+  ['rug', (v) => (isObject(v) && typeof v.A === 'number' && typeof v.mu === 'number' ? '' : 'an object with numbers A and mu')],
+];
+
+/**
+ * Throws an Error "FIELD = VALUE is not WHAT" unless `value` is a SweepRecord with
+ * every field merge, resume and the plots read of the right type (numbers may be NaN or +-Infinity, decoded from
+ * their strings by parseJson; the grid spec must expand).
+ */
 export function checkRecord(value: unknown): SweepRecord {
-  const r = value as SweepRecord;
-  const ok = r !== null && typeof r === 'object' && r.format === RECORD_FORMAT && typeof r.key === 'string'
-    && typeof r.kind === 'string' && Number.isFinite(r.n) && Number.isFinite(r.m) && Number.isFinite(r.p) && typeof r.evalLoss === 'number';
-  if (!ok) throw new Error(`not a ${RECORD_FORMAT} record`);
-  return r;
+  if (!isObject(value) || value.format !== RECORD_FORMAT) throw new Error(`no "format": "${RECORD_FORMAT}"`);
+  for (const [name, problem] of RECORD_FIELDS) {
+    const wrong = problem(value[name]);
+    if (wrong) throw new Error(`${name} = ${shown(value[name])} is not ${wrong}`);
+  }
+  for (const [name, problem] of OPTIONAL_FIELDS) {
+    const wrong = value[name] === undefined ? '' : problem(value[name]);
+    if (wrong) throw new Error(`${name} = ${shown(value[name])} is not ${wrong}`);
+  }
+  return value as unknown as SweepRecord;
 }
 
 export interface ParsedResults {
@@ -188,7 +243,7 @@ export function parseResults(text: string): ParsedResults {
   complete.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     try {
-      records.push(checkRecord(JSON.parse(line)));
+      records.push(checkRecord(parseJson(line)));
     } catch (error) {
       badLines.push({ line: index + 1, error: (error as Error).message });
     }
@@ -196,7 +251,7 @@ export function parseResults(text: string): ParsedResults {
   return { records, badLines, partialLine: text.slice(end), completeLength: end };
 }
 
-/** One complete JSON line, ending in '\n'. */
+/** One complete JSON line, ending in '\n' (non-finite numbers as in src/io/json.ts). */
 export function formatRecord(record: SweepRecord): string {
-  return JSON.stringify(record) + '\n';
+  return stringifyJson(record) + '\n';
 }

@@ -110,14 +110,14 @@ export function millsRatio(y: number): number {
 function fractionDepth(y: number): number {
   return Math.ceil(20 + 620 / (y * y));
 }
-const CF_THRESHOLD = 1.5;
+export const CF_THRESHOLD = 1.5;
 
 /**
  * [J_0, J_1, J_2, J_3](y) / phi(y) with J_k(y) = E[ReLU(Z - y)^k] = integral_y^inf (z - y)^k phi(z) dz, for
  * y >= 1.5, from the ratios t_k = J_k / J_{k-1} = k / (y + t_{k+1}) (Laplace's continued fraction, from
  * J_{k+1} = k J_{k-1} - y J_k); every quantity is positive, so there is no cancellation.
  */
-function scaledTailMoments(y: number): [number, number, number, number] {
+export function scaledTailMoments(y: number): [number, number, number, number] {
   let t = 0;
   for (let k = fractionDepth(y); k >= 4; k--) t = k / (y + t);
   const t3 = 3 / (y + t);

@@ -1,5 +1,6 @@
 // The best permutation-symmetric model L*(p, r) (PAPER.md §4) and the baselines it is compared with.
 import { checkFeatureProbability, dataVariance, symmetricLoss } from './loss.js';
+import { sparseLimitOptimum } from './sparseLimit.js';
 
 export interface SymmetricOptimum {
   /** L*(p, r), per-feature MSE */
@@ -61,6 +62,9 @@ export function paperCodeLinearLoss(nFeatures: number, nHidden: number, p: numbe
   }
   return ((nFeatures - nHidden - 1) * p) / (3 * nFeatures);
 }
+
+/** Largest kappa for which optimalSymmetricLoss uses the p -> 0 limit instead of the search. */
+export const SPARSE_LIMIT_KAPPA = 1e-10;
 
 /** Grid of the first search stage: a in [-0.25, 3], c = 0 and +- a geometric ladder 1e-7 .. 3. */
 const A_GRID = (() => {
@@ -141,15 +145,29 @@ function nelderMead(
  * geometric, quarter decades), then Nelder-Mead
  * from the best grid point of each branch (a <= 0.5: the linear-like branch; a > 0.5: the a ~ 1, c < 0
  * branch) and from the overall best; the smallest result wins. The tests check it against finer grids.
- * r = 1 gives sigma = 0 and L* = 0 at a = 1, c = 0. Below p ~ 1e-24 the optimal a - 1 ~ sqrt(p ln(1/p)) falls under
- * the f64 resolution of a and the result loses accuracy (checked to p = 1e-20).
+ * r = 1 gives sigma = 0 and L* = 0 at a = 1, c = 0.
+ *
+ * Where kappa <= SPARSE_LIMIT_KAPPA (p <~ 1e-20 at r = 0.25) the optimal a - 1 ~ kappa sqrt(ln(1/p)) nears the f64
+ * resolution of a and the search cannot resolve it; there the p -> 0 limit (sparseLimit.ts) gives
+ * L* = p kappa^2 G(p), a = 1 + epsilon kappa, c = -tau a kappa, in bounded time down to p = 5e-324. Its relative
+ * error is 0.42 kappa tau (measured against this search at p = 1e-6 .. 1e-20, r = 0.01 .. 0.999, where it falls
+ * linearly with kappa), so < 2e-9 where it is used. Below p ~ 1e-154 L* ~ p^2 is under the smallest normal double:
+ * the loss is then denormal or 0 (its exact value is below what f64 can hold); a, c, sigma and kappa stay accurate.
+ * With p that small and kappa > 1e-10 (r within ~1e20 of p) the search runs on denormal losses: bounded in time,
+ * finite, but no accuracy is claimed there.
  */
 export function optimalSymmetricLoss(p: number, r: number): SymmetricOptimum {
   checkFeatureProbability(p);
   checkRatio(r);
   const slope = Math.sqrt((1 - r) / r);
+  // kappa = sqrt((1/r - 1) v) with v = p (1/3 - p/4) factored so that a denormal p keeps its precision.
+  const kappa = Math.sqrt(p) * Math.sqrt((1 / r - 1) * (1 / 3 - p / 4));
+  if (kappa > 0 && kappa <= SPARSE_LIMIT_KAPPA) {
+    const limit = sparseLimitOptimum(p);
+    const a = 1 + limit.epsilon * kappa;
+    return { loss: p * kappa * kappa * limit.scaledLoss, a, c: -limit.tau * a * kappa, sigma: a * slope, kappa };
+  }
   const f = (a: number, c: number) => symmetricLoss(a, c, Math.abs(a) * slope, p);
-  const kappa = Math.sqrt(kappaSquared(p, r));
   const C_GRID = cGrid(kappa);
   const cScale = Math.max(1e-3 * kappa, 1e-12);
   let bestSmall = { a: 0, c: 0, value: Infinity, i: 0, j: 0 };
