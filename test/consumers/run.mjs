@@ -128,6 +128,28 @@ for (const bundle of bundles) {
   }
 }
 
+// The repository's own page (`npm run web:build`, consuming the package by self-reference), served with COOP/COEP.
+// Its form has no threads field: only the defaults run, and they must take two threads.
+const demoPage = { name: 'demo page (`npm run web:build`)', build: buildDemoPage };
+for (const browser of browsers) {
+  hosts.push({
+    name: `${demoPage.name} in ${browser.name}`, twoThreads: true, modes: ['default'],
+    job: async () => {
+      const url = await urlOf(demoPage);
+      if (url.error) return { ok: false, error: url.error };
+      const session = await sessionOf(browser);
+      if (session.error) return { ok: false, error: session.error };
+      const query = new URLSearchParams({ n: JOB.nFeatures, m: JOB.nHidden, p: JOB.featureProbability, seed: JOB.seed, steps: JOB.steps, batch: 1024, autostart: 1 });
+      return session.load(`${url.href}?${query}`, () => {
+        const { state, hash, threads } = document.body.dataset;
+        if (state === 'done') return { ok: true, fingerprint: hash, threads: threads === undefined ? null : Number(threads), reported: threads !== undefined };
+        if (state === 'error') return { ok: false, error: document.getElementById('status')?.textContent ?? 'error' };
+        return undefined;
+      });
+    },
+  });
+}
+
 // ---- bundlers and servers ----------------------------------------------------------------------------------
 
 /** Resolves to the value, or to { error } with the whole message on one line (build errors span several). */
@@ -203,6 +225,13 @@ async function serveViteDev(dir) {
   return new URL(server.resolvedUrls.local[0]);
 }
 
+async function buildDemoPage() {
+  const { build } = await import('vite');
+  const outDir = join(root, 'demo-page');
+  await build({ configFile: join(packageDir, 'web/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
 async function buildWebpack(dir) {
   const { default: webpack } = await import('webpack');
   const config = await fixtureConfig(dir, 'webpack.config.js');
@@ -225,8 +254,11 @@ async function buildEsbuild(dir) {
   return join(app, dir, config.outdir);
 }
 
-/** Loads `url` in a fresh page, waits for window.consumerResult, closes the page. */
-async function loadInPage(newPage, url) {
+/** The fixtures' probe: the job's result, once main.js has set it. */
+const consumerResult = () => window.consumerResult;
+
+/** Loads `url` in a fresh page, waits until `probe` (run in the page) returns a result, closes the page. */
+async function loadInPage(newPage, url, probe = consumerResult) {
   const page = await newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message ?? String(error)));
@@ -235,8 +267,8 @@ async function loadInPage(newPage, url) {
   page.on('response', (response) => { if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) errors.push(`HTTP ${response.status()} ${response.url()}`); });
   try {
     await page.goto(url);
-    await page.waitForFunction(() => window.consumerResult !== undefined, { timeout: RUN_TIMEOUT_MS, polling: 200 });
-    const result = await page.evaluate(() => window.consumerResult);
+    const handle = await page.waitForFunction(probe, { timeout: RUN_TIMEOUT_MS, polling: 200 });
+    const result = await handle.jsonValue();
     return result.ok ? result : { ok: false, error: [...new Set([result.error, ...errors])].slice(0, 4).join('; ') };
   } catch (error) {
     return { ok: false, error: [...new Set([reason(error.message), ...errors])].slice(0, 4).join('; ') };
@@ -253,19 +285,19 @@ async function openChromium() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
   cleanups.push(() => browser.close());
   // playwright's waitForFunction takes (fn, arg, options)
-  return { load: (url) => loadInPage(async () => {
+  return { load: (url, probe) => loadInPage(async () => {
     const page = await browser.newPage();
     const waitForFunction = page.waitForFunction.bind(page);
     page.waitForFunction = (fn, options) => waitForFunction(fn, undefined, { timeout: options.timeout, polling: options.polling });
     return page;
-  }, url) };
+  }, url, probe) };
 }
 
 async function openFirefox() {
   const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
   cleanups.push(() => browser.close());
-  return { load: (url) => loadInPage(() => browser.newPage(), url) };
+  return { load: (url, probe) => loadInPage(() => browser.newPage(), url, probe) };
 }
 
 // ---- the run ---------------------------------------------------------------------------------------------------
@@ -312,7 +344,7 @@ try {
   for (const host of hosts.filter((h) => only.length === 0 || only.some((o) => h.name.toLowerCase().includes(o)))) {
     console.log(host.name);
     const row = { name: host.name, twoThreads: host.twoThreads, runs: {} };
-    for (const mode of MODES) {
+    for (const mode of host.modes ?? MODES) {
       const r = await host.job(mode);
       row.runs[mode] = r;
       const label = mode === 'default' ? 'loads, defaults' : `threads ${mode}`;
@@ -349,7 +381,8 @@ function table() {
   for (const row of rows) {
     const ran = Object.values(row.runs).filter((r) => r.ok && r.fingerprint !== null);
     const same = ran.length === 0 ? '—' : ran.every((r) => r.fingerprint === reference) ? '✓' : '✗';
-    const two = row.twoThreads ? cell(row.runs['2']) : `${cell(row.runs['2'])} refused (not isolated)`;
+    const two = !row.twoThreads ? `${cell(row.runs['2'])} refused (not isolated)`
+      : row.runs['2'] === undefined && row.runs.default ? `${cell(row.runs.default)} (defaults)` : cell(row.runs['2']);
     lines.push(`| ${row.name} | ${cell(row.runs.default)} | ${cell(row.runs['1'])} | ${two} | ${same} |`);
   }
   const why = rows.flatMap((row) => {
