@@ -98,6 +98,18 @@ hosts.push({
   job: (mode) => runtimeJob(bin('deno'), ['run', '--allow-read', 'job.js', mode]),
 });
 
+/** Checks beside the matrix: what a host says when it cannot run (name, run() -> [ok, detail]). */
+const extraChecks = [];
+extraChecks.push({
+  name: 'Deno without --allow-read: one line that names --allow-read',
+  host: 'Deno',
+  run: async () => {
+    const r = await run(bin('deno'), ['run', '--no-prompt', 'job.js', '1']);
+    const text = r.stderr.replace(/\x1b\[[0-9;]*m/g, '');
+    return [r.status !== 0 && /--allow-read/.test(text), reason(text)];
+  },
+});
+
 hosts.push({ name: 'Bun', twoThreads: true, job: (mode) => runtimeJob(bin('bun'), ['job.js', mode]) });
 
 /** Bundled apps: each built once, served with COOP/COEP (`isolated`), and loaded in each browser. */
@@ -365,6 +377,10 @@ try {
       r.pass = problems.length === 0;
     }
     rows.push(row);
+  }
+  for (const extra of extraChecks.filter((e) => only.length === 0 || only.some((o) => e.host.toLowerCase().includes(o)))) {
+    const [ok, detail] = await extra.run();
+    check(extra.name, ok, detail);
   }
 } catch (error) {
   check('consumer matrix set-up', false, error.message);
