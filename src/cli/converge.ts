@@ -1,11 +1,12 @@
 // `persian-rug converge`: at one (p, r), trained loss (paper's recipe, step-capped), rug loss and L* as n grows.
-import { ConfigError, parseNumberText, parseTrainFlags, stepsPerEpoch as epochSteps, resolveTrainConfig } from '../train/config.js';
+import { ConfigError, MAX_FEATURES, stepsPerEpoch as epochSteps, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
 import { checkModelMemory } from '../train/trainer.js';
-import { expandGrid, gridId, isPowerOfTwo, parseAxis, type GridSpec } from '../sweep/grid.js';
+import { expandGrid, gridId, isPowerOfTwo, type GridSpec } from '../sweep/grid.js';
 import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
 /** The paper's recipe runs up to 1,500 epochs (PAPER.md §1). */
@@ -13,28 +14,31 @@ export const PAPER_EPOCHS = 1500;
 /** Default wall-clock budget of the whole command; the step cap is the largest that fits it. */
 export const CONVERGE_BUDGET_SECONDS = 150;
 
-const CONVERGE_FLAGS = {
-  n: 'string', r: 'string', p: 'string', steps: 'string', workers: 'string', 'rug-samples': 'string', json: 'boolean', help: 'boolean',
-} as const;
+const refuse = (key: string) => (): never => { throw new ConfigError(`converge sets ${key} itself; use --r R and --steps CAP`); };
 
-export const CONVERGE_USAGE = `usage: persian-rug converge --p P --r R [--n LIST] [--steps CAP] [flags]
+export const CONVERGE_FLAGS: CommandFlags = {
+  fields: [
+    { ...trainField('featureProbability'), kind: 'number', default: undefined, required: true, valueName: 'P', help: 'feature probability in (0, 1]' },
+    { key: 'ratio', flag: 'r', kind: 'number', min: 0, minExclusive: true, max: 1, required: true, valueName: 'R', help: 'ratio in (0, 1]; m = max(1, floor(n R))' },
+    { key: 'nFeatures', flag: 'n', kind: 'axis', integer: true, min: 1, max: MAX_FEATURES, valueName: 'LIST', defaultText: '256,512,1024,2048', help: 'numbers of features, a comma list' },
+    { key: 'steps', flag: 'steps', kind: 'int', min: 1, max: 1e9, valueName: 'CAP', defaultText: `the largest cap that keeps the whole command near ${CONVERGE_BUDGET_SECONDS} s here; the output says it is capped`, help: 'cap on training steps, rounded down to whole epochs' },
+    { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'train on K worker threads; 0: in this thread' },
+    { key: 'rugSamples', flag: 'rug-samples', kind: 'int', min: 2, max: 1e8, default: 20000, valueName: 'K', help: 'Monte-Carlo samples of the rug loss' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print one JSON object as the last stdout line' },
+    // the other training flags, as persian-rug train has them; converge sets m, epochs and importance itself
+    ...TRAIN_SCHEMA.filter((f) => !['nFeatures', 'featureProbability', 'steps', 'ratio', 'nHidden', 'epochs', 'importance'].includes(f.key)),
+    ...(['nHidden', 'epochs', 'importance'] as const).map((key) => ({ ...trainField(key), key: `refused.${key}`, kind: 'string' as const, parse: refuse(key), help: `refused: converge sets ${key} itself` })),
+    { key: 'refused.ratio', flag: 'ratio', kind: 'string', parse: refuse('ratio'), help: 'refused: use --r R' },
+  ],
+};
+
+export const CONVERGE_USAGE = usageText(`usage: persian-rug converge --p P --r R [--n LIST] [--steps CAP] [flags]
 
 Trains the toy model at one (p, r) for each n with the paper's recipe (Adam, lr 3e-3/sqrt(n), batch 1024,
 fresh samples, up to ${PAPER_EPOCHS} epochs of 30,000 samples with the stop rule of PAPER.md §1) but capped at
 CAP steps, evaluates the Persian rug at the same (n, m, p) (theory fit, n a power of two), and prints trained
-loss, rug loss and L*(p, m / n) side by side with their ratios.
-
-flags:
-  --p P             feature probability in (0, 1]
-  --r R             ratio in (0, 1]; m = max(1, floor(n R))
-  --n LIST          numbers of features, a comma list (default 256,512,1024,2048)
-  --steps CAP       cap on training steps, rounded down to whole epochs (default: the largest cap that keeps
-                    the whole command near ${CONVERGE_BUDGET_SECONDS} s here; the output says it is capped)
-  --workers K       train on K worker threads; 0: in this thread (default: one per core)
-  --rug-samples K   Monte-Carlo samples of the rug loss (default 20000)
-  --json            print one JSON object as the last stdout line
-  --help            this text
-other training flags (--seed, --batch, --lr, --backend, --activation, ...) are those of persian-rug train.`;
+loss, rug loss and L*(p, m / n) side by side with their ratios. The flags from --seed on are those of
+persian-rug train.`, CONVERGE_FLAGS);
 
 export async function runConverge(argv: readonly string[], io: CliIo): Promise<number> {
   let spec: GridSpec;
@@ -42,24 +46,16 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
   let workers: number | undefined;
   let json = false;
   try {
-    const { config, extra } = parseTrainFlags(argv, CONVERGE_FLAGS);
-    if (extra.help) { io.stdout(CONVERGE_USAGE); return EXIT.ok; }
-    json = Boolean(extra.json);
-    for (const field of ['ratio', 'nHidden', 'epochs', 'importance'] as const) {
-      if (config[field] !== undefined) throw new ConfigError(`converge sets ${field} itself; use --r R and --steps CAP`);
-    }
-    if (extra.p === undefined || extra.r === undefined) throw new ConfigError('--p P and --r R are required (see --help)');
-    const [p] = parseOne('p', String(extra.p));
-    const [r] = parseOne('r', String(extra.r));
-    const ns = parseAxis('n', String(extra.n ?? '256,512,1024,2048'), { min: 1, max: 65536, integer: true });
-    const { seed = 0, ...train } = config;
+    const flags = parseFlags(CONVERGE_FLAGS, argv);
+    if (flags.help) { io.stdout(CONVERGE_USAGE); return EXIT.ok; }
+    json = flags.on('json');
+    const p = flags.number('featureProbability')!;
+    const r = flags.number('ratio')!;
+    const ns = flags.list('nFeatures') ?? [256, 512, 1024, 2048];
+    const { seed = 0, ...train } = flags.trainConfig();
     const allPowers = ns.every((n) => isPowerOfTwo(n) && n >= 2);
-    const rugSamples = extra['rug-samples'] === undefined ? 20000 : parseNumberText(String(extra['rug-samples'])) ?? NaN;
-    if (!(Number.isInteger(rugSamples) && rugSamples >= 2 && rugSamples <= 1e8)) throw new ConfigError(`--rug-samples ${extra['rug-samples']} is not an integer in [2, 100000000]`);
-    if (extra.workers !== undefined) {
-      workers = parseNumberText(String(extra.workers)) ?? NaN;
-      if (!(Number.isInteger(workers) && workers >= 0 && workers <= 256)) throw new ConfigError(`--workers ${extra.workers} is not an integer in [0, 256]`);
-    }
+    const rugSamples = flags.number('rugSamples')!;
+    workers = flags.number('workers');
     spec = {
       kinds: allPowers ? ['trained', 'rug'] : ['trained'], n: ns, ratio: [r], p: [p], seeds: [seed],
       train: { ...train, epochs: PAPER_EPOCHS },
@@ -69,9 +65,8 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
     const perEpoch = epochSteps(resolveTrainConfig({ ...cellTrainConfig(expandGrid(spec)[0], spec) }));
     let cap: number;
     let defaulted = false;
-    if (extra.steps !== undefined) {
-      cap = parseNumberText(String(extra.steps)) ?? NaN;
-      if (!(Number.isInteger(cap) && cap >= 1 && cap <= 1e9)) throw new ConfigError(`--steps ${extra.steps} is not an integer in [1, 1000000000]`);
+    if (flags.given('steps')) {
+      cap = flags.number('steps')!;
     } else {
       defaulted = true;
       const slots = Math.max(1, Math.min(ns.length, workers ?? 2));
@@ -89,8 +84,7 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
     else { delete spec.train.epochs; spec.train.steps = cap; }
     for (const cell of expandGrid(spec)) if (cell.kind === 'trained') checkModelMemory(resolveTrainConfig(cellTrainConfig(cell, spec)));
   } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug converge: ${error.message}`); return EXIT.usage; }
-    throw error;
+    return usageFailure(io, 'converge', error);
   }
   const cells = expandGrid(spec);
   const trainedCount = cells.filter((c) => c.kind === 'trained').length;
@@ -151,10 +145,4 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
   io.stdout(`  ${formatDuration(seconds)}${failures.length ? `; ${failures.length} FAILED` : ''}`);
   if (json) io.stdout(stringifyJson({ p, r, capped: isCapped, capEpochs: capped.epochs, capSteps: capped.steps, paperEpochs: PAPER_EPOCHS, rows, seconds }));
   return failures.length ? EXIT.failure : EXIT.ok;
-}
-
-function parseOne(flag: string, text: string): number[] {
-  const values = parseAxis(flag, text, { min: 0, max: 1, minExclusive: true });
-  if (values.length !== 1) throw new ConfigError(`--${flag} ${text}: converge takes one value`);
-  return values;
 }

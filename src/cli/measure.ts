@@ -6,26 +6,29 @@ import { readWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from '../io/runRecord.js';
 import { createWasmRowPass } from '../measure/wasmRows.js';
 import { modelStatistics, optimalSymmetricLoss, typescriptRowPass, type ModelStatistics } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
+import { checkNumber, ConfigError } from '../config/schema.js';
+import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { parseJson, stringifyJson } from '../io/json.js';
 
-export const MEASURE_USAGE = `usage: persian-rug measure RUN_DIR [--json] [--rows K] [--samples S] [--seed S] [--backend wasm|js]
+export const MEASURE_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'rows', flag: 'rows', kind: 'int', min: 1, max: 65536, valueName: 'K', defaultText: 'min(n, 64)', help: 'rows of W whose interference nu_i is sampled, an integer in [1, n]' },
+    { key: 'samples', flag: 'samples', kind: 'int', min: 2, max: 1_000_000, default: 1000, valueName: 'S', help: 'data samples per sampled row' },
+    { ...trainField('seed'), help: 'seed of the sampling stream' },
+    { ...trainField('backend'), help: 'wasm (the weightRows kernel, W in f32) or js (plain TS, f64; ~30x slower)' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as one JSON object on the last stdout line' },
+  ],
+  positional: { name: 'RUN_DIR', min: 1, max: 1, missing: 'RUN_DIR is required (a directory written by persian-rug train --out DIR)' },
+};
+
+export const MEASURE_USAGE = usageText(`usage: persian-rug measure RUN_DIR [--json] [--rows K] [--samples S] [--seed S] [--backend wasm|js]
 
 Statistics of a trained model (PAPER.md §2) read from RUN_DIR (written by persian-rug train --out DIR:
 run.json and weights.safetensors): diagonal W_ii and bias b_i (mean, Delta = variance over features),
 Var nu_i = v sigma_i^2 and E nu_i (mean, Delta), Lyapunov ratios, moments of the off-diagonal W_ij,
 Kolmogorov-Smirnov tests of sampled interference nu_i against a Gaussian, norms of W and its (anti)symmetric
 parts, the rank (m <= 256 only); then the loss the symmetric theory predicts from them (§3: per row, and
-mean-field) against the measured evalLoss of run.json, and L*(p, r) of §4 for reference.
-
-flags:
-  --rows K         rows of W whose interference nu_i is sampled, integer in [1, n]; default min(n, 64)
-  --samples S      data samples per sampled row, integer in [2, 1000000]; default 1000
-  --seed S         seed of the sampling stream, integer in [0, 4294967295]; default 0
-  --backend B      wasm (default: the weightRows kernel, W in f32) or js (plain TS, f64; ~30x slower)
-  --json           print the result as one JSON object on the last stdout line
-  --help           this text`;
-
-class UsageError extends Error {}
+mean-field) against the measured evalLoss of run.json, and L*(p, r) of §4 for reference.`, MEASURE_FLAGS);
 
 interface MeasureFlags {
   dir: string;
@@ -34,57 +37,6 @@ interface MeasureFlags {
   seed: number;
   backend: 'wasm' | 'js';
   json: boolean;
-}
-
-const VALUE_FLAGS = new Set(['rows', 'samples', 'seed', 'backend']);
-const FLAG_LIST = '--rows, --samples, --seed, --backend, --json, --help';
-
-function parseInteger(flag: string, text: string, lo: number, hi: number, note = ''): number {
-  const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(value) || value < lo || value > hi) {
-    throw new UsageError(`--${flag} = ${text} is not an integer in [${lo}, ${hi}]${note}`);
-  }
-  return value;
-}
-
-/** Flags and the RUN_DIR argument; null for --help. */
-function parseFlags(argv: readonly string[]): (Omit<MeasureFlags, 'rows'> & { rowsText?: string }) | null {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    if (!argument.startsWith('--')) {
-      positional.push(argument);
-      continue;
-    }
-    const match = /^--([a-z]+)(?:=(.*))?$/.exec(argument);
-    const name = match?.[1] ?? argument;
-    if (name === 'json' || name === 'help') {
-      if (match?.[2] !== undefined) throw new UsageError(`--${name} takes no value (got "${match[2]}")`);
-      switches.add(name);
-    } else if (match && VALUE_FLAGS.has(name)) {
-      const value = match[2] ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      if (values.has(name)) throw new UsageError(`--${name} is given twice`);
-      values.set(name, value);
-    } else {
-      throw new UsageError(`unknown flag ${match ? `--${name}` : argument} (flags are ${FLAG_LIST})`);
-    }
-  }
-  if (switches.has('help')) return null;
-  if (positional.length === 0) throw new UsageError('RUN_DIR is required (a directory written by persian-rug train --out DIR)');
-  if (positional.length > 1) throw new UsageError(`one RUN_DIR expected, got ${positional.length}: ${positional.join(' ')}`);
-  const backend = values.get('backend') ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'js') throw new UsageError(`--backend = ${backend} is not one of wasm, js`);
-  return {
-    dir: positional[0],
-    rowsText: values.get('rows'),
-    samples: values.has('samples') ? parseInteger('samples', values.get('samples')!, 2, 1_000_000) : 1000,
-    seed: values.has('seed') ? parseInteger('seed', values.get('seed')!, 0, 4294967295) : 0,
-    backend,
-    json: switches.has('json'),
-  };
 }
 
 /** What measure needs from run.json. */
@@ -108,30 +60,30 @@ async function readRunRecord(dir: string): Promise<RunRecord> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new UsageError(`${file}: missing or unreadable (RUN_DIR must be written by persian-rug train --out DIR)`);
+    throw new ConfigError(`${file}: missing or unreadable (RUN_DIR must be written by persian-rug train --out DIR)`);
   }
   let record: unknown;
   try {
     record = parseJson(text);
   } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${(error as Error).message}); corrupted?`);
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message}); corrupted?`);
   }
   const config = (record as { config?: Record<string, unknown> } | null)?.config;
-  if (!config || typeof config !== 'object') throw new UsageError(`${file}: has no "config" object; not a persian-rug run record`);
+  if (!config || typeof config !== 'object') throw new ConfigError(`${file}: has no "config" object; not a persian-rug run record`);
   const n = config.nFeatures, m = config.nHidden;
-  if (!(Number.isInteger(n) && (n as number) >= 2)) throw new UsageError(`${file}: config.nFeatures = ${JSON.stringify(n)} is not an integer >= 2`);
+  if (!(Number.isInteger(n) && (n as number) >= 2)) throw new ConfigError(`${file}: config.nFeatures = ${JSON.stringify(n)} is not an integer >= 2`);
   if (!(Number.isInteger(m) && (m as number) >= 1 && (m as number) <= (n as number))) {
-    throw new UsageError(`${file}: config.nHidden = ${JSON.stringify(m)} is not an integer in [1, ${n}]`);
+    throw new ConfigError(`${file}: config.nHidden = ${JSON.stringify(m)} is not an integer in [1, ${n}]`);
   }
   const rawP = config.featureProbability;
   const ps = Array.isArray(rawP) ? rawP : [rawP];
   if (ps.length === 0 || !ps.every((x) => typeof x === 'number' && x > 0 && x <= 1)) {
-    throw new UsageError(`${file}: config.featureProbability = ${JSON.stringify(rawP).slice(0, 80)} is not a number (or list of numbers) in (0, 1]`);
+    throw new ConfigError(`${file}: config.featureProbability = ${JSON.stringify(rawP).slice(0, 80)} is not a number (or list of numbers) in (0, 1]`);
   }
   const p = (ps as number[]).reduce((a, b) => a + b, 0) / ps.length;
   const evalLoss = (record as { evalLoss?: unknown }).evalLoss;
   if (!(typeof evalLoss === 'number' && Number.isFinite(evalLoss) && evalLoss >= 0)) {
-    throw new UsageError(`${file}: evalLoss = ${JSON.stringify(evalLoss)} is not a finite number >= 0`);
+    throw new ConfigError(`${file}: evalLoss = ${JSON.stringify(evalLoss)} is not a finite number >= 0`);
   }
   const steps = (record as { steps?: unknown }).steps;
   const importance = config.importance;
@@ -151,17 +103,17 @@ async function readRunWeights(dir: string, run: RunRecord): Promise<ModelWeights
   try {
     await stat(file);
   } catch {
-    throw new UsageError(`${file}: missing (RUN_DIR must be written by persian-rug train --out DIR)`);
+    throw new ConfigError(`${file}: missing (RUN_DIR must be written by persian-rug train --out DIR)`);
   }
   let weights: ModelWeights;
   try {
     weights = await readWeights(file);
   } catch (error) {
     const message = (error as Error).message;
-    throw new UsageError(message.startsWith(file) ? message : `${file}: ${message}`);
+    throw new ConfigError(message.startsWith(file) ? message : `${file}: ${message}`);
   }
   if (weights.nFeatures !== run.nFeatures || weights.nHidden !== run.nHidden) {
-    throw new UsageError(`${file}: weights have n = ${weights.nFeatures}, m = ${weights.nHidden}; ${join(dir, RUN_RECORD_FILE)} says n = ${run.nFeatures}, m = ${run.nHidden}`);
+    throw new ConfigError(`${file}: weights have n = ${weights.nFeatures}, m = ${weights.nHidden}; ${join(dir, RUN_RECORD_FILE)} says n = ${run.nFeatures}, m = ${run.nHidden}`);
   }
   return weights;
 }
@@ -254,24 +206,23 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   let run: RunRecord;
   let weights: ModelWeights;
   try {
-    const parsed = parseFlags(argv);
-    if (parsed === null) {
+    const parsed = parseFlags(MEASURE_FLAGS, argv);
+    if (parsed.help) {
       io.stdout(MEASURE_USAGE);
       return EXIT.ok;
     }
-    const isDirectory = await stat(parsed.dir).then((s) => s.isDirectory(), () => false);
-    if (!isDirectory) throw new UsageError(`RUN_DIR = ${parsed.dir}: no such directory`);
-    run = await readRunRecord(parsed.dir);
-    const rows = parsed.rowsText === undefined ? undefined
-      : parseInteger('rows', parsed.rowsText, 1, run.nFeatures, ` (n = ${run.nFeatures})`);
-    weights = await readRunWeights(parsed.dir, run);
-    flags = { ...parsed, rows };
+    const dir = parsed.positional[0];
+    const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
+    if (!isDirectory) throw new ConfigError(`RUN_DIR = ${dir}: no such directory`);
+    run = await readRunRecord(dir);
+    const rows = parsed.given('rows') ? checkNumber({ ...fieldOf(MEASURE_FLAGS, 'rows'), max: run.nFeatures }, parsed.number('rows')) : undefined;
+    weights = await readRunWeights(dir, run);
+    flags = {
+      dir, rows, samples: parsed.number('samples')!, seed: parsed.number('seed')!,
+      backend: parsed.string('backend') as MeasureFlags['backend'], json: parsed.on('json'),
+    };
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`persian-rug measure: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
+    return usageFailure(io, 'measure', error);
   }
   const notes: string[] = [];
   if (run.perFeatureP) notes.push(`per-feature p: the symmetric theory needs one p; the mean p = ${num(run.p)} is used throughout`);

@@ -1,7 +1,7 @@
 // `persian-rug merge`: join sweep shard files into one, report duplicated cells and cells of the grid no file has.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError } from '../train/config.js';
+import { ConfigError } from '../config/schema.js';
 import { checkGrid, type GridSpec } from '../sweep/grid.js';
 import { mergeRecords, type MergeInput } from '../sweep/merge.js';
 import { formatRecord } from '../sweep/record.js';
@@ -9,57 +9,45 @@ import { loadResults } from '../sweep/resultsFile.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { FileLockedError, lockFile } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { parseJson, stringifyJson } from '../io/json.js';
 
-export const MERGE_USAGE = `usage: persian-rug merge FILE... --out FILE [--grid SPEC.json] [--strict] [--json]
+export const MERGE_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'out', flag: 'out', kind: 'string', required: true, valueName: 'FILE', help: 'the merged file (written atomically)' },
+    { key: 'grid', flag: 'grid', kind: 'string', valueName: 'FILE', help: 'check against this grid instead of the specs stored in the records' },
+    { key: 'strict', flag: 'strict', kind: 'boolean', help: 'exit 1 when a cell is missing or duplicated (for schedulers)' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the report as one JSON object on the last stdout line' },
+  ],
+  positional: { name: 'FILE', min: 1, max: Infinity, missing: 'give at least one results file to merge' },
+};
+
+export const MERGE_USAGE = usageText(`usage: persian-rug merge FILE... --out FILE [--grid SPEC.json] [--strict] [--json]
 
 Joins sweep results (JSON Lines, e.g. the files of --shard 0/N .. N-1/N) into one file with every cell once
 (the first copy of a duplicated cell is kept), and reports duplicated cells and cells of the grid that no file has.
-The grid is the spec stored in the records, or --grid (a GridSpec, or the output of sweep --dry-run --json).
-
-flags:
-  --out FILE        the merged file (written atomically)
-  --grid FILE       check against this grid instead of the specs stored in the records
-  --strict          exit 1 when a cell is missing or duplicated (for schedulers)
-  --json            print the report as one JSON object on the last stdout line
-  --help            this text`;
+The grid is the spec stored in the records, or --grid (a GridSpec, or the output of sweep --dry-run --json).`, MERGE_FLAGS);
 
 const LIST_LIMIT = 10;
 
 export async function runMerge(argv: readonly string[], io: CliIo): Promise<number> {
-  const files: string[] = [];
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
+  let flags: Flags;
+  let files: string[];
+  let out: string;
   try {
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i];
-      if (!arg.startsWith('--')) { files.push(arg); continue; }
-      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-      if (['strict', 'json', 'help'].includes(name)) {
-        if (inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
-        switches.add(name);
-        continue;
-      }
-      if (name !== 'out' && name !== 'grid') throw new ConfigError(`unknown flag --${name}; flags are --out, --grid, --strict, --json, --help`);
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.trim() === '') throw new ConfigError(`--${name} needs a file name`);
-      if (values.has(name)) throw new ConfigError(`--${name} is given twice`);
-      values.set(name, value);
-    }
-    if (switches.has('help')) { io.stdout(MERGE_USAGE); return EXIT.ok; }
-    if (files.length === 0) throw new ConfigError('give at least one results file to merge');
-    if (!values.has('out')) throw new ConfigError('--out FILE is required');
-    if (files.includes(values.get('out')!)) throw new ConfigError(`--out ${values.get('out')} is also an input; write the merge to a new file`);
-    const out = values.get('out')!;
+    flags = parseFlags(MERGE_FLAGS, argv);
+    if (flags.help) { io.stdout(MERGE_USAGE); return EXIT.ok; }
+    files = [...flags.positional];
+    out = flags.string('out')!;
+    if (files.includes(out)) throw new ConfigError(`--out ${out} is also an input; write the merge to a new file`);
     if (await stat(out).then((s) => s.isDirectory(), () => false)) throw new ConfigError(`--out ${out} is a directory; --out takes the merged file`);
     if (!(await stat(dirname(out)).then((s) => s.isDirectory(), () => false))) throw new ConfigError(`--out ${out}: directory ${dirname(out)} does not exist`);
   } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug merge: ${error.message}`); return EXIT.usage; }
-    throw error;
+    return usageFailure(io, 'merge', error);
   }
   let grids: GridSpec[] | undefined;
-  if (values.has('grid')) {
-    const path = values.get('grid')!;
+  const path = flags.string('grid');
+  if (path !== undefined) {
     try {
       const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown };
       const spec = (parsed.grid ?? parsed) as GridSpec;
@@ -84,7 +72,6 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     inputs.push({ source: file, records: parsed.records });
   }
   const report = mergeRecords(inputs, grids);
-  const out = values.get('out')!;
   let lock;
   try {
     lock = await lockFile(out, 'persian-rug merge');
@@ -100,7 +87,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     await lock.release();
   }
   const missing = report.grids.reduce((t, g) => t + g.missing.length, 0);
-  if (switches.has('json')) {
+  if (flags.on('json')) {
     io.stdout(stringifyJson({ out, files, records: report.records.length, duplicates: report.duplicates, grids: report.grids }));
   } else {
     io.stdout(`merge: ${report.records.length} cells from ${files.length} file(s) -> ${out}`);
@@ -115,5 +102,5 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
       if (g.missing.length > LIST_LIMIT) io.stdout(`    ... and ${g.missing.length - LIST_LIMIT} more`);
     }
   }
-  return switches.has('strict') && (missing > 0 || report.duplicates.length > 0) ? EXIT.failure : EXIT.ok;
+  return flags.on('strict') && (missing > 0 || report.duplicates.length > 0) ? EXIT.failure : EXIT.ok;
 }

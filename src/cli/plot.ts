@@ -1,8 +1,7 @@
 // `persian-rug plot`: the paper's figures (PAPER.md §6) from sweep results, as SVG and PNG files in a directory.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../train/config.js';
-import { parseAxis } from '../sweep/grid.js';
+import { ConfigError } from '../config/schema.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { loadResults } from '../sweep/resultsFile.js';
 import { sweepFigures, type FigureOptions } from '../plot/figures.js';
@@ -10,24 +9,27 @@ import { renderSvg } from '../plot/svg.js';
 import { renderPng } from '../plot/raster.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
-export const PLOT_USAGE = `usage: persian-rug plot RESULTS... --out DIR [flags]
+export const PLOT_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'out', flag: 'out', kind: 'string', required: true, valueName: 'DIR', help: 'output directory (created if missing; files are written atomically)' },
+    { key: 'atP', flag: 'at-p', kind: 'axis', min: 0, minExclusive: true, max: 1, defaultText: 'up to 3 spread over the grid', help: 'p of the loss-vs-r panels (nearest grid values), a comma list or START:STOP:COUNT' },
+    { key: 'atR', flag: 'at-r', kind: 'axis', min: 0, minExclusive: true, max: 1, defaultText: 'up to 3', help: 'r of the loss-vs-p panels and histograms (same forms)' },
+    { key: 'format', flag: 'format', kind: 'enums', choices: ['svg', 'png'], default: 'svg,png', valueName: 'F', help: 'svg, png or svg,png' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the list of files as one JSON object on the last stdout line' },
+  ],
+  positional: { name: 'RESULTS', min: 1, max: Infinity, missing: 'give at least one results file (persian-rug sweep --out FILE)' },
+};
+
+export const PLOT_USAGE = usageText(`usage: persian-rug plot RESULTS... --out DIR [flags]
 
 Draws the paper's figures (PAPER.md §6) from sweep results (JSON Lines from persian-rug sweep or merge):
 heat maps over (p, r), one panel per n, of the loss, loss / L* and every statistic of PAPER.md §2;
 loss vs r at fixed p and loss vs p at fixed r (trained models per n, the rug, L*(p, r), the best linear
 model); histograms of the diagonal and off-diagonal entries of trained W. Each figure is written as
-DIR/NAME.svg and DIR/NAME.png.
-
-flags:
-  --out DIR         output directory (created if missing; files are written atomically)
-  --at-p VALUES     p of the loss-vs-r panels (nearest grid values), a comma list or START:STOP:COUNT
-                    (default: up to 3 spread over the grid)
-  --at-r VALUES     r of the loss-vs-p panels and histograms (same forms; default up to 3)
-  --format F        svg, png or svg,png (default svg,png)
-  --json            print the list of files as one JSON object on the last stdout line
-  --help            this text`;
+DIR/NAME.svg and DIR/NAME.png.`, PLOT_FLAGS);
 
 export interface PlotRequest {
   files: string[];
@@ -38,30 +40,12 @@ export interface PlotRequest {
 }
 
 function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
-  const files: string[] = [];
-  const values = new Map<string, string>();
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) { files.push(arg); continue; }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if ((name === 'help' || name === 'json') && inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
-    if (name === 'help') return 'help';
-    if (name === 'json') { json = true; continue; }
-    if (!['out', 'at-p', 'at-r', 'format'].includes(name)) throw new ConfigError(`unknown flag --${name}; flags are --out, --at-p, --at-r, --format, --json, --help`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value.trim() === '') throw new ConfigError(`--${name} needs a value`);
-    if (values.has(name)) throw new ConfigError(`--${name} is given twice`);
-    values.set(name, value);
-  }
-  if (files.length === 0) throw new ConfigError('give at least one results file (persian-rug sweep --out FILE)');
-  if (!values.has('out')) throw new ConfigError('--out DIR is required');
-  const formats = (values.get('format') ?? 'svg,png').split(',').map((f) => f.trim());
-  for (const f of formats) if (f !== 'svg' && f !== 'png') throw new ConfigError(`--format ${values.get('format')}: "${f}" is not svg or png`);
+  const flags = parseFlags(PLOT_FLAGS, argv);
+  if (flags.help) return 'help';
   const options: FigureOptions = {};
-  if (values.has('at-p')) options.atP = parseAxis('at-p', values.get('at-p')!, { min: 0, max: 1, minExclusive: true });
-  if (values.has('at-r')) options.atR = parseAxis('at-r', values.get('at-r')!, { min: 0, max: 1, minExclusive: true });
-  return { files, out: values.get('out')!, options, formats: [...new Set(formats)] as ('svg' | 'png')[], json };
+  if (flags.given('atP')) options.atP = flags.list('atP');
+  if (flags.given('atR')) options.atR = flags.list('atR');
+  return { files: [...flags.positional], out: flags.string('out')!, options, formats: flags.strings('format') as ('svg' | 'png')[], json: flags.on('json') };
 }
 
 /**
@@ -107,15 +91,13 @@ export async function runPlot(argv: readonly string[], io: CliIo): Promise<numbe
     if (request === 'help') { io.stdout(PLOT_USAGE); return EXIT.ok; }
     if (await stat(request.out).then((s) => !s.isDirectory(), () => false)) throw new ConfigError(`--out ${request.out} is a file; --out takes a directory (created if missing)`);
   } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug plot: ${error.message}`); return EXIT.usage; }
-    throw error;
+    return usageFailure(io, 'plot', error);
   }
   let records: SweepRecord[];
   try {
     records = await loadRecords(request.files, io, 'plot');
   } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug plot: ${error.message}`); return EXIT.usage; }
-    throw error;
+    return usageFailure(io, 'plot', error);
   }
   if (records.length === 0) {
     io.stderr(`persian-rug plot: no records in ${request.files.join(', ')}`);

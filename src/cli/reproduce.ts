@@ -1,13 +1,14 @@
 // `persian-rug reproduce`: the sweeps behind the paper's figures (small: a coarse preview; paper: the full grid), then plot.
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { ConfigError, parseNumberText } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
-import { expandGrid, gridId, linspace, type GridSpec } from '../sweep/grid.js';
+import { expandGrid, gridId, type GridSpec } from '../sweep/grid.js';
+import { linspace } from '../config/schema.js';
 import { formatDuration, planSeconds, trainStepSeconds } from '../sweep/cost.js';
 import { executeSweep, describeGrid, type SweepPlan } from './sweep.js';
 import { loadRecords, writeFigures } from './plot.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 
 
 const COMMON = {
@@ -36,22 +37,21 @@ export const SCALES: Record<'small' | 'paper', GridSpec> = {
   },
 };
 
-export const REPRODUCE_USAGE = `usage: persian-rug reproduce [--scale small|paper] [--out DIR] [--workers K] [--yes]
+export const REPRODUCE_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'scale', flag: 'scale', kind: 'enum', choices: ['small', 'paper'], default: 'small', help: `small: ${describeGrid(SCALES.small)}; ${SCALES.small.train.steps} steps of batch ${SCALES.small.train.batch} per trained cell; about 25-30 minutes on 2 cores. paper: ${describeGrid(SCALES.paper)}; up to ${SCALES.paper.train.epochs} epochs (stop rule) per trained cell, the paper's recipe: days to years on a CPU, spread it with persian-rug sweep --shard i/N and merge; needs --yes to start` },
+    { key: 'out', flag: 'out', kind: 'string', valueName: 'DIR', defaultText: 'reproduce-SCALE', help: 'output directory' },
+    { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'trained cells on K worker threads; 0: in this thread' },
+    { key: 'dryRun', flag: 'dry-run', kind: 'boolean', help: 'print the plan and the estimate, run nothing' },
+    { key: 'yes', flag: 'yes', kind: 'boolean', help: 'start the paper scale' },
+  ],
+};
+
+export const REPRODUCE_USAGE = usageText(`usage: persian-rug reproduce [--scale small|paper] [--out DIR] [--workers K] [--yes]
 
 Runs the sweeps behind the paper's figures (trained models, the Persian rug, L* and the linear baseline at
 every cell; PAPER.md §6) into DIR/results.jsonl, then draws every figure into DIR/figures (SVG and PNG).
-A rerun continues where the last one stopped (cells already in the results file are skipped).
-
-  --scale small     ${describeGrid(SCALES.small)};
-                    ${SCALES.small.train.steps} steps of batch ${SCALES.small.train.batch} per trained cell; about 25-30 minutes on 2 cores (default)
-  --scale paper     ${describeGrid(SCALES.paper)};
-                    up to ${SCALES.paper.train.epochs} epochs (stop rule) per trained cell, the paper's recipe: days to years on a CPU,
-                    spread it with persian-rug sweep --shard i/N and merge; needs --yes to start
-  --out DIR         output directory (default reproduce-SCALE)
-  --workers K       trained cells on K worker threads; 0: in this thread (default: one per core)
-  --dry-run         print the plan and the estimate, run nothing
-  --yes             start the paper scale
-  --help            this text`;
+A rerun continues where the last one stopped (cells already in the results file are skipped).`, REPRODUCE_FLAGS);
 
 /**
  * Measured seconds of a train step over the cost model's, on this machine at its current load (~2 s of training).
@@ -74,33 +74,17 @@ export async function calibrate(): Promise<number> {
 }
 
 export async function runReproduce(argv: readonly string[], io: CliIo): Promise<number> {
-  let scale: 'small' | 'paper' = 'small';
-  let out: string | undefined;
-  let workers: number | undefined;
-  let yes = false, dryRun = false;
+  let flags: Flags;
   try {
-    for (let i = 0; i < argv.length; i++) {
-      const [name, inline] = argv[i].startsWith('--') ? argv[i].slice(2).split(/=(.*)/s, 2) : [argv[i], undefined];
-      if (['help', 'yes', 'dry-run'].includes(name) && inline !== undefined) throw new ConfigError(`--${name}=${inline}: a switch takes no value`);
-      if (name === 'help') { io.stdout(REPRODUCE_USAGE); return EXIT.ok; }
-      if (name === 'yes') { yes = true; continue; }
-      if (name === 'dry-run') { dryRun = true; continue; }
-      if (!['scale', 'out', 'workers'].includes(name) || !argv[i].startsWith('--')) throw new ConfigError(`unexpected argument "${argv[i]}"; flags are --scale, --out, --workers, --dry-run, --yes, --help`);
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.trim() === '') throw new ConfigError(`--${name} needs a value`);
-      if (name === 'scale') {
-        if (value !== 'small' && value !== 'paper') throw new ConfigError(`--scale ${value} is not small or paper`);
-        scale = value;
-      } else if (name === 'out') out = value;
-      else {
-        workers = parseNumberText(value) ?? NaN;
-        if (!(Number.isInteger(workers) && workers >= 0 && workers <= 256)) throw new ConfigError(`--workers ${value} is not an integer in [0, 256]`);
-      }
-    }
+    flags = parseFlags(REPRODUCE_FLAGS, argv);
   } catch (error) {
-    if (error instanceof ConfigError) { io.stderr(`persian-rug reproduce: ${error.message}`); return EXIT.usage; }
-    throw error;
+    return usageFailure(io, 'reproduce', error);
   }
+  if (flags.help) { io.stdout(REPRODUCE_USAGE); return EXIT.ok; }
+  const scale = flags.string('scale') as 'small' | 'paper';
+  const out = flags.string('out');
+  const workers = flags.number('workers');
+  const yes = flags.on('yes'), dryRun = flags.on('dryRun');
   const dir = out ?? `reproduce-${scale}`;
   const spec = SCALES[scale];
   const cells = expandGrid(spec);

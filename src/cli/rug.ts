@@ -10,38 +10,35 @@ import {
 import { encodePng } from '../plot/png.js';
 import { readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
-import { parseNumberText } from '../train/config.js';
+import { checkNumber, ConfigError, describeField } from '../config/schema.js';
+import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
-export const RUG_USAGE = `usage: persian-rug rug --n N (--m M | --ratio R) --p P [flags]
+export const RUG_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'nFeatures', flag: 'n', kind: 'int', min: 2, max: MAX_HADAMARD_ORDER, required: true, help: `number of features, a power of two in [2, ${MAX_HADAMARD_ORDER}]` },
+    { key: 'nHidden', flag: 'm', kind: 'int', min: 1, max: MAX_HADAMARD_ORDER, valueName: 'M', help: 'hidden width, an integer in [1, n]' },
+    { ...trainField('ratio'), help: 'm / n in (0, 1]; sets m = max(1, floor(n R)); exclusive with --m', valueName: 'R' },
+    { ...trainField('featureProbability'), kind: 'number', default: undefined, required: true, valueName: 'P', help: 'probability a feature is on, in (0, 1]' },
+    { ...trainField('seed'), help: 'u32 seed of the row sets and the samples' },
+    { key: 'fit', flag: 'fit', kind: 'enum', choices: ['theory', 'adam', 'both'], default: 'theory', help: 'theory (A = a, mu = c / a - E nu from L*; no training), adam (the paper\'s recipe), or both' },
+    { key: 'epochs', flag: 'epochs', kind: 'int', min: 1, max: 10000, default: 10, valueName: 'E', help: 'Adam: epochs of 10,000 samples, batch 512, lr 0.3 / sqrt(n) (the paper allows 100: at n >= 4096 the small lr needs them, 10 epochs leave A, mu short of the optimum)' },
+    { key: 'rowSets', flag: 'row-sets', kind: 'int', min: 1, max: 100, default: 5, valueName: 'K', help: 'Adam: best of K random row sets' },
+    { key: 'samples', flag: 'samples', kind: 'int', min: 2, max: 1e8, default: 20000, valueName: 'K', help: 'Monte-Carlo samples for the loss' },
+    { ...trainField('backend'), help: 'wasm (SIMD kernels) or js (the plain-TS twins)' },
+    { key: 'png', flag: 'png', kind: 'string', valueName: 'FILE', help: 'write W\'s top-left block and the bias column as a PNG (written atomically); blue-white-red, W scaled by its largest |W_ij| off the diagonal (the diagonal, 1, saturates red), the bias column by its own largest |b_i|; the rug\'s bias column is its effective bias c = A (mu + E nu)' },
+    { key: 'block', flag: 'block', kind: 'int', min: 1, max: MAX_IMAGE_BLOCK, valueName: 'B', defaultText: 'min(n, 64)', help: `entries per side of the block drawn, an integer in [1, min(n, ${MAX_IMAGE_BLOCK})]` },
+    { key: 'trained', flag: 'trained', kind: 'string', valueName: 'DIR', help: 'a run directory (persian-rug train --out DIR) whose W = W_out W_in is drawn beside the rug; needs --png' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as one JSON object on the last stdout line: n, m, p, A, mu, loss, lossStdErr, theoryLoss (L*), fit, seconds, ...; with --fit both the top-level fit is the theory\'s and fits.adam holds Adam\'s' },
+  ],
+  exclusive: [['nHidden', 'ratio']],
+};
+
+export const RUG_USAGE = usageText(`usage: persian-rug rug --n N (--m M | --ratio R) --p P [flags]
 
 Builds the Persian rug of PAPER.md §5: m random rows S of the order-n Sylvester-Hadamard matrix,
 W_in = H_S, W_out = H_S^T / m, y = ReLU(A (W x + mu)); fits the two scalars (A, mu) and measures its
-loss on fresh samples against the symmetric optimum L*(p, r = m / n) of PAPER.md §4.
-
-flags:
-  --n N            number of features, a power of two in [2, ${MAX_HADAMARD_ORDER}]
-  --m M            hidden width, an integer in [1, n]
-  --ratio R        m / n in (0, 1]; sets m = max(1, floor(n R)); exclusive with --m
-  --p P            probability a feature is on, in (0, 1]
-  --seed S         u32 seed of the row sets and the samples (default 0)
-  --fit F          theory (A = a, mu = c / a - E nu from L*; no training), adam (the paper's recipe), or both (default theory)
-  --epochs E       Adam: epochs of 10,000 samples, batch 512, lr 0.3 / sqrt(n), an integer in [1, 10000] (default 10;
-                   the paper allows 100: at n >= 4096 the small lr needs them, 10 epochs leave A, mu short of the optimum)
-  --row-sets K     Adam: best of K random row sets, an integer in [1, 100] (default 5)
-  --samples K      Monte-Carlo samples for the loss, an integer in [2, 100000000] (default 20000)
-  --backend B      wasm (SIMD kernels) or js (the plain-TS twins) (default wasm)
-  --png FILE       write W's top-left block and the bias column as a PNG (written atomically); blue-white-red,
-                   W scaled by its largest |W_ij| off the diagonal (the diagonal, 1, saturates red), the bias
-                   column by its own largest |b_i|; the rug's bias column is its effective bias c = A (mu + E nu)
-  --block B        entries per side of the block drawn, an integer in [1, min(n, ${MAX_IMAGE_BLOCK})] (default min(n, 64))
-  --trained DIR    a run directory (persian-rug train --out DIR) whose W = W_out W_in is drawn beside the rug; needs --png
-  --json           print the result as one JSON object on the last stdout line: n, m, p, A, mu, loss, lossStdErr,
-                   theoryLoss (L*), fit, seconds, ...; with --fit both the top-level fit is the theory's and
-                   fits.adam holds Adam's
-  --help           this text`;
-
-class UsageError extends Error {}
+loss on fresh samples against the symmetric optimum L*(p, r = m / n) of PAPER.md §4.`, RUG_FLAGS);
 
 interface RugFlags {
   n: number;
@@ -60,106 +57,56 @@ interface RugFlags {
   help: boolean;
 }
 
-const VALUE_FLAGS = ['n', 'm', 'ratio', 'p', 'seed', 'fit', 'epochs', 'row-sets', 'samples', 'backend', 'png', 'block', 'trained'] as const;
-const SWITCHES = ['json', 'help'] as const;
-
-function parseInteger(flag: string, text: string, lo: number, hi: number, what = `an integer in [${lo}, ${hi}]`): number {
-  const v = parseNumberText(text) ?? NaN;
-  if (!(Number.isInteger(v) && v >= lo && v <= hi)) throw new UsageError(`--${flag} = ${text} is not ${what}`);
-  return v;
-}
-
-function parseNumber(flag: string, text: string, ok: (v: number) => boolean, what: string): number {
-  const v = parseNumberText(text) ?? NaN;
-  if (!(Number.isFinite(v) && ok(v))) throw new UsageError(`--${flag} = ${text} is not ${what}`);
-  return v;
-}
-
 export function parseRugFlags(argv: readonly string[]): RugFlags {
-  const raw = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"; flags look like --name value (see --help)`);
-    let name = arg.slice(2);
-    let inline: string | undefined;
-    const eq = name.indexOf('=');
-    if (eq >= 0) { inline = name.slice(eq + 1); name = name.slice(0, eq); }
-    if (raw.has(name) || switches.has(name)) throw new UsageError(`--${name} is given twice`);
-    if ((SWITCHES as readonly string[]).includes(name)) {
-      if (inline !== undefined && inline !== 'true') throw new UsageError(`--${name}=${inline}: a switch takes no value`);
-      switches.add(name);
-      continue;
-    }
-    if (!(VALUE_FLAGS as readonly string[]).includes(name)) {
-      throw new UsageError(`unknown flag --${name}; known flags: ${[...VALUE_FLAGS, ...SWITCHES].map((f) => `--${f}`).join(' ')}`);
-    }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && !/^--?\d/.test(next))) throw new UsageError(`--${name} needs a value`);
-      value = next;
-      i++;
-    }
-    raw.set(name, value);
-  }
-  const help = switches.has('help');
-  if (help) return { help } as RugFlags;
-  for (const required of ['n', 'p']) if (!raw.has(required)) throw new UsageError(`--${required} is required (see --help)`);
-  const nText = raw.get('n')!;
-  const n = parseNumberText(nText) ?? NaN;
+  const flags = parseFlags(RUG_FLAGS, argv);
+  if (flags.help) return { help: true } as RugFlags;
+  const n = flags.number('nFeatures')!;
   try {
     checkHadamardOrder(n);
   } catch {
-    throw new UsageError(`--n = ${nText} is not a power of two in [2, ${MAX_HADAMARD_ORDER}]`);
+    throw new ConfigError(`${describeField(fieldOf(RUG_FLAGS, 'nFeatures'))} = ${n} is not a power of two in [2, ${MAX_HADAMARD_ORDER}]`);
   }
-  if (raw.has('m') && raw.has('ratio')) throw new UsageError(`--m = ${raw.get('m')} and --ratio = ${raw.get('ratio')} conflict; give one of them`);
   let m: number;
-  if (raw.has('m')) m = parseInteger('m', raw.get('m')!, 1, n);
-  else if (raw.has('ratio')) m = Math.max(1, Math.floor(n * parseNumber('ratio', raw.get('ratio')!, (v) => v > 0 && v <= 1, 'a number in (0, 1]')));
-  else throw new UsageError('--m or --ratio is required (see --help)');
-  const p = parseNumber('p', raw.get('p')!, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-  const fit = raw.get('fit') ?? 'theory';
-  if (fit !== 'theory' && fit !== 'adam' && fit !== 'both') throw new UsageError(`--fit = ${fit} is not one of theory, adam, both`);
-  const backend = raw.get('backend') ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'js') throw new UsageError(`--backend = ${backend} is not one of wasm, js`);
-  const maxBlock = Math.min(n, MAX_IMAGE_BLOCK);
-  const png = raw.get('png');
-  if (png !== undefined && png.trim() === '') throw new UsageError('--png needs a file name');
-  const trained = raw.get('trained');
-  if (trained !== undefined && png === undefined) throw new UsageError(`--trained = ${trained} needs --png FILE (the trained W is drawn beside the rug)`);
-  if (raw.has('block') && png === undefined) throw new UsageError(`--block = ${raw.get('block')} needs --png FILE`);
+  if (flags.given('nHidden')) m = checkNumber({ ...fieldOf(RUG_FLAGS, 'nHidden'), max: n }, flags.number('nHidden'));
+  else if (flags.given('ratio')) m = Math.max(1, Math.floor(n * flags.number('ratio')!));
+  else throw new ConfigError('--m or --ratio is required (see --help)');
+  const png = flags.string('png');
+  const trained = flags.string('trained');
+  if (trained !== undefined && png === undefined) throw new ConfigError(`--trained = ${trained} needs --png FILE (the trained W is drawn beside the rug)`);
+  if (flags.given('block') && png === undefined) throw new ConfigError(`--block = ${flags.number('block')} needs --png FILE`);
   return {
-    n, m, p, fit, backend, png, trained, help: false,
-    seed: raw.has('seed') ? parseInteger('seed', raw.get('seed')!, 0, 4294967295) : 0,
-    epochs: raw.has('epochs') ? parseInteger('epochs', raw.get('epochs')!, 1, 10000) : 10,
-    rowSets: raw.has('row-sets') ? parseInteger('row-sets', raw.get('row-sets')!, 1, 100) : 5,
-    samples: raw.has('samples') ? parseInteger('samples', raw.get('samples')!, 2, 1e8) : 20000,
-    block: raw.has('block') ? parseInteger('block', raw.get('block')!, 1, maxBlock) : Math.min(n, 64),
-    json: switches.has('json'),
+    n, m, p: flags.number('featureProbability')!, png, trained, help: false,
+    fit: flags.string('fit') as RugFlags['fit'],
+    backend: flags.string('backend') as RugFlags['backend'],
+    seed: flags.number('seed')!,
+    epochs: flags.number('epochs')!,
+    rowSets: flags.number('rowSets')!,
+    samples: flags.number('samples')!,
+    block: flags.given('block') ? checkNumber({ ...fieldOf(RUG_FLAGS, 'block'), max: Math.min(n, MAX_IMAGE_BLOCK) }, flags.number('block')) : Math.min(n, 64),
+    json: flags.on('json'),
   };
 }
 
-/** Reads DIR/weights.safetensors (or a .safetensors file given directly); UsageError when missing or malformed. */
+/** Reads DIR/weights.safetensors (or a .safetensors file given directly); ConfigError when missing or malformed. */
 async function loadTrained(path: string): Promise<ModelWeights> {
   let file = path;
   try {
     if ((await stat(path)).isDirectory()) file = join(path, WEIGHTS_FILE);
   } catch {
-    throw new UsageError(`--trained = ${path}: no such file or directory`);
+    throw new ConfigError(`--trained = ${path}: no such file or directory`);
   }
   try {
     return await readWeights(file);
   } catch (error) {
-    throw new UsageError(`--trained = ${path}: cannot read ${file}: ${(error as Error).message}`);
+    throw new ConfigError(`--trained = ${path}: cannot read ${file}: ${(error as Error).message}`);
   }
 }
 
-/** UsageError unless the PNG's directory exists. */
+/** ConfigError unless the PNG's directory exists. */
 async function checkOutputDirectory(file: string): Promise<void> {
   const dir = dirname(file);
   const ok = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!ok) throw new UsageError(`--png = ${file}: directory ${dir} does not exist`);
+  if (!ok) throw new ConfigError(`--png = ${file}: directory ${dir} does not exist`);
 }
 
 interface FitReport {
@@ -195,11 +142,7 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
     if (flags.trained !== undefined) trained = await loadTrained(flags.trained);
     if (flags.png !== undefined) await checkOutputDirectory(flags.png);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`persian-rug rug: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
+    return usageFailure(io, 'rug', error);
   }
   const { n, m, p, seed } = flags;
   const r = m / n;

@@ -1,11 +1,10 @@
 // `persian-rug sweep`: a grid over kind x n x (r | m) x p x seed -> one JSON line per cell; --resume, --shard i/N.
 import { dirname } from 'node:path';
 import { stat } from 'node:fs/promises';
-import type { TrainConfig } from '../api.js';
-import { ConfigError, DEFAULT_STEPS, parseNumberText, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
+import { ConfigError, DEFAULT_STEPS, MAX_FEATURES, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
 import { checkModelMemory } from '../train/trainer.js';
 import {
-  expandGrid, gridId, parseAxis, parseKinds, parseShard, shardCells, type Cell, type GridSpec,
+  expandGrid, gridId, parseShard, shardCells, SWEEP_KINDS, type Cell, type GridSpec, type SweepKind,
 } from '../sweep/grid.js';
 import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
@@ -13,53 +12,49 @@ import { SweepProgress } from '../sweep/progress.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
 import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
-const SWEEP_FLAGS = {
-  kind: 'string', n: 'string', r: 'string', m: 'string', p: 'string', seeds: 'string', out: 'string', resume: 'boolean',
-  shard: 'string', workers: 'string', 'rug-fit': 'string', 'rug-samples': 'string', 'rug-epochs': 'string', 'rug-row-sets': 'string',
-  'stat-rows': 'string', 'stat-samples': 'string', 'dry-run': 'boolean', json: 'boolean', help: 'boolean',
-} as const;
+const refuse = (message: string) => (): never => { throw new ConfigError(message); };
 
-export const SWEEP_USAGE = `usage: persian-rug sweep --kind KINDS --n LIST (--r VALUES | --m LIST) --p VALUES --out FILE [flags]
+const GRID_LEVEL: ReadonlySet<string> = new Set(['nFeatures', 'nHidden', 'featureProbability', 'ratio', 'importance', 'seed']);
+
+export const SWEEP_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'kind', flag: 'kind', kind: 'enums', choices: SWEEP_KINDS, default: 'trained', valueName: 'KINDS', help: 'comma list of trained (Adam on the toy model), rug (the Persian rug, n a power of two), theory (L*(p, r), PAPER.md §4), linear ((1 - r) v)' },
+    { key: 'nFeatures', flag: 'n', kind: 'axis', integer: true, min: 1, max: MAX_FEATURES, defaultText: '512', valueName: 'LIST', help: `numbers of features, integers in [1, ${MAX_FEATURES}]` },
+    { key: 'ratio', flag: 'r', kind: 'axis', min: 0, minExclusive: true, max: 1, help: 'ratios m / n in (0, 1], e.g. 0.002001:0.8:20 (the paper\'s grid)' },
+    { key: 'nHidden', flag: 'm', kind: 'axis', integer: true, min: 1, max: MAX_FEATURES, valueName: 'LIST', help: 'hidden widths instead of --r, integers in [1, min n]' },
+    { key: 'featureProbability', flag: 'p', kind: 'axis', min: 0, minExclusive: true, max: 1, required: true, help: 'feature probabilities in (0, 1], e.g. 0.002001:0.8:20' },
+    { key: 'seeds', flag: 'seeds', kind: 'int', min: 1, max: 1000, default: 1, valueName: 'K', help: 'seeds --seed .. --seed + K - 1 for trained and rug cells' },
+    { key: 'out', flag: 'out', kind: 'string', valueName: 'FILE', help: 'the results file (JSON Lines); it must not exist unless --resume. One sweep writes it at a time: FILE.lock names the writer (host, pid, start); a second writer exits 2 naming it' },
+    { key: 'resume', flag: 'resume', kind: 'boolean', help: 'skip the cells FILE already has (a cut-off last line is reported and removed)' },
+    { key: 'shard', flag: 'shard', kind: 'string', valueName: 'i/N', parse: (text) => parseShard(text), help: 'run only cells whose position in the key-sorted grid is i mod N (Slurm arrays, CI matrices)' },
+    { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'trained cells on K worker threads; 0: in this thread' },
+    { key: 'rugFit', flag: 'rug-fit', kind: 'enum', choices: ['theory', 'adam'], default: 'theory', help: 'rug cells: theory (A, mu from L*, no training) or adam (the paper\'s recipe)' },
+    { key: 'rugSamples', flag: 'rug-samples', kind: 'int', min: 2, max: 1e8, default: 20000, valueName: 'K', help: 'rug cells: Monte-Carlo samples of the loss' },
+    { key: 'rugEpochs', flag: 'rug-epochs', kind: 'int', min: 1, max: 10000, default: 10, valueName: 'E', help: 'rug cells with adam: epochs' },
+    { key: 'rugRowSets', flag: 'rug-row-sets', kind: 'int', min: 1, max: 100, default: 5, valueName: 'K', help: 'rug cells with adam: best of K row sets' },
+    { key: 'statRows', flag: 'stat-rows', kind: 'int', min: 1, max: 65536, default: 16, valueName: 'K', help: 'trained cells: rows of W whose interference is KS-tested and histogrammed' },
+    { key: 'statSamples', flag: 'stat-samples', kind: 'int', min: 2, max: 1e6, default: 1000, valueName: 'K', help: 'trained cells: data samples per tested row' },
+    { key: 'dryRun', flag: 'dry-run', kind: 'boolean', help: 'print the plan (cells, estimated time) and the grid, run nothing' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print a summary object as the last stdout line (with --dry-run: the plan and grid spec)' },
+    trainField('seed'),
+    // shared by every trained cell; --ratio and --importance are refused with a reason (they are per grid / per n)
+    ...TRAIN_SCHEMA.filter((f) => !GRID_LEVEL.has(f.key)),
+    { key: 'refusedRatio', flag: 'ratio', kind: 'string', parse: refuse('--ratio: a sweep takes ratios as --r VALUES'), help: 'refused: a sweep takes ratios as --r VALUES' },
+    { key: 'refusedImportance', flag: 'importance', kind: 'string', parse: refuse('--importance is per feature and cannot be shared across the grid\'s n'), help: 'refused: importance is per feature' },
+  ],
+  exclusive: [['ratio', 'nHidden']],
+};
+
+export const SWEEP_USAGE = usageText(`usage: persian-rug sweep --kind KINDS --n LIST (--r VALUES | --m LIST) --p VALUES --out FILE [flags]
 
 Runs every cell of kind x n x (r or m) x p x seed and appends one JSON line per finished cell to FILE: key,
 config, seed, trainLoss, evalLoss, L*(p, m / n) with its optimum, the baselines (zero, constant, linear),
 for trained cells the statistics of PAPER.md §2 and histograms of W's entries, and timings.
 m = max(1, floor(n r)) as in the paper's grid. VALUES are START:STOP:COUNT (inclusive linspace) or a comma list.
-
-grid flags:
-  --kind KINDS        comma list of trained (Adam on the toy model), rug (the Persian rug, n a power of two),
-                      theory (L*(p, r), PAPER.md §4), linear ((1 - r) v) (default trained)
-  --n LIST            numbers of features, integers in [1, 65536] (default 512)
-  --r VALUES          ratios m / n in (0, 1], e.g. 0.002001:0.8:20 (the paper's grid)
-  --m LIST            hidden widths instead of --r, integers in [1, min n]
-  --p VALUES          feature probabilities in (0, 1], e.g. 0.002001:0.8:20
-  --seeds K           seeds --seed .. --seed + K - 1 for trained and rug cells, an integer in [1, 1000] (default 1)
-run flags:
-  --out FILE          the results file (JSON Lines); it must not exist unless --resume. One sweep writes it at
-                      a time: FILE.lock names the writer (host, pid, start); a second writer exits 2 naming it
-  --resume            skip the cells FILE already has (a cut-off last line is reported and removed)
-  --shard i/N         run only cells whose position in the key-sorted grid is i mod N (Slurm arrays, CI matrices)
-  --workers K         trained cells on K worker threads; 0: in this thread (default: one per core)
-  --rug-fit F         rug cells: theory (A, mu from L*, no training) or adam (the paper's recipe) (default theory)
-  --rug-samples K     rug cells: Monte-Carlo samples of the loss, an integer in [2, 100000000] (default 20000)
-  --rug-epochs E      rug cells with adam: epochs, an integer in [1, 10000] (default 10)
-  --rug-row-sets K    rug cells with adam: best of K row sets, an integer in [1, 100] (default 5)
-  --stat-rows K       trained cells: rows of W whose interference is KS-tested and histogrammed (default 16)
-  --stat-samples K    trained cells: data samples per tested row, an integer in [2, 1000000] (default 1000)
-  --dry-run           print the plan (cells, estimated time) and the grid, run nothing
-  --json              print a summary object as the last stdout line (with --dry-run: the plan and grid spec)
-  --help              this text
-training flags (shared by every trained cell; --n, --m, --p, --ratio and --importance are grid-level here):
-${trainHelp([]).split('\n').filter((l) => !/^\s+--(n|m|p|ratio|importance) /.test(l)).join('\n')}`;
-
-function integerFlag(name: string, text: string | undefined, lo: number, hi: number, fallback: number): number {
-  if (text === undefined) return fallback;
-  const v = parseNumberText(text) ?? NaN;
-  if (!(Number.isInteger(v) && v >= lo && v <= hi)) throw new ConfigError(`--${name} ${text} is not an integer in [${lo}, ${hi}]`);
-  return v;
-}
+The flags from --steps on are those of persian-rug train, shared by every trained cell.`, SWEEP_FLAGS);
 
 export interface SweepPlan {
   spec: GridSpec;
@@ -74,42 +69,34 @@ export interface SweepPlan {
 
 /** Parses sweep flags into a plan; throws ConfigError on bad input (nothing is run or written). */
 export function parseSweepFlags(argv: readonly string[]): SweepPlan | 'help' {
-  const { config, extra } = parseTrainFlags(argv, SWEEP_FLAGS);
-  if (extra.help) return 'help';
-  const get = (k: keyof typeof SWEEP_FLAGS): string | undefined => (extra[k] === undefined ? undefined : String(extra[k]));
-  for (const field of ['ratio', 'importance'] as const) {
-    if (config[field] !== undefined) throw new ConfigError(field === 'ratio' ? '--ratio: a sweep takes ratios as --r VALUES' : '--importance is per feature and cannot be shared across the grid\'s n');
-  }
-  if (get('r') !== undefined && get('m') !== undefined) throw new ConfigError(`--r ${get('r')} and --m ${get('m')} conflict; give one of them`);
-  if (get('r') === undefined && get('m') === undefined) throw new ConfigError('--r VALUES or --m LIST is required (see --help)');
-  if (get('p') === undefined) throw new ConfigError('--p VALUES is required (see --help)');
-  const out = get('out');
-  const dryRun = Boolean(extra['dry-run']);
-  if (!dryRun && (out === undefined || out.trim() === '')) throw new ConfigError('--out FILE is required (the JSON Lines results file)');
-  const n = parseAxis('n', get('n') ?? '512', { min: 1, max: 65536, integer: true });
-  const firstSeed = config.seed ?? 0;
-  const seedCount = integerFlag('seeds', get('seeds'), 1, 1000, 1);
-  if (firstSeed + seedCount - 1 > 4294967295) throw new ConfigError(`--seed ${firstSeed} with --seeds ${seedCount} passes the largest seed 4294967295`);
-  const { seed: _seed, ...train } = config as Partial<TrainConfig>;
+  const flags = parseFlags(SWEEP_FLAGS, argv);
+  if (flags.help) return 'help';
+  if (!flags.given('ratio') && !flags.given('nHidden')) throw new ConfigError('--r VALUES or --m LIST is required (see --help)');
+  const out = flags.string('out');
+  const dryRun = flags.on('dryRun');
+  if (!dryRun && out === undefined) throw new ConfigError('--out FILE is required (the JSON Lines results file)');
+  const n = flags.list('nFeatures') ?? [512];
+  const firstSeed = flags.number('seed')!;
+  const seedCount = flags.number('seeds')!;
+  if (firstSeed + seedCount - 1 > 4294967295) throw new ConfigError(`seed (--seed) = ${firstSeed} with seeds (--seeds) = ${seedCount} passes the largest seed 4294967295`);
+  const { seed: _seed, ...train } = flags.trainConfig();
   if (train.steps === undefined && train.epochs === undefined) train.steps = DEFAULT_STEPS;
-  const rugFit = get('rug-fit') ?? 'theory';
-  if (rugFit !== 'theory' && rugFit !== 'adam') throw new ConfigError(`--rug-fit ${rugFit} is not one of theory, adam`);
   const spec: GridSpec = {
-    kinds: parseKinds(get('kind') ?? 'trained'),
+    kinds: flags.strings('kind') as SweepKind[],
     n,
-    ...(get('r') !== undefined ? { ratio: parseAxis('r', get('r')!, { min: 0, max: 1, minExclusive: true }) } : { m: parseAxis('m', get('m')!, { min: 1, max: 65536, integer: true }) }),
-    p: parseAxis('p', get('p')!, { min: 0, max: 1, minExclusive: true }),
+    ...(flags.given('ratio') ? { ratio: flags.list('ratio')! } : { m: flags.list('nHidden')! }),
+    p: flags.list('featureProbability')!,
     seeds: Array.from({ length: seedCount }, (_, k) => firstSeed + k),
     train,
     rug: {
-      fit: rugFit,
-      samples: integerFlag('rug-samples', get('rug-samples'), 2, 1e8, 20000),
-      epochs: integerFlag('rug-epochs', get('rug-epochs'), 1, 10000, 10),
-      rowSets: integerFlag('rug-row-sets', get('rug-row-sets'), 1, 100, 5),
+      fit: flags.string('rugFit') as 'theory' | 'adam',
+      samples: flags.number('rugSamples')!,
+      epochs: flags.number('rugEpochs')!,
+      rowSets: flags.number('rugRowSets')!,
     },
     statistics: {
-      sampleRows: integerFlag('stat-rows', get('stat-rows'), 1, 65536, 16),
-      samplesPerRow: integerFlag('stat-samples', get('stat-samples'), 2, 1e6, 1000),
+      sampleRows: flags.number('statRows')!,
+      samplesPerRow: flags.number('statSamples')!,
       maxRankHidden: 128,
     },
   };
@@ -123,11 +110,10 @@ export function parseSweepFlags(argv: readonly string[]): SweepPlan | 'help' {
     checked.add(`${cell.n}/${cell.m}`);
     checkModelMemory(resolveTrainConfig(cellTrainConfig(cell, spec)));
   }
-  const shardText = get('shard');
   return {
-    spec, out: out ?? '', resume: Boolean(extra.resume), dryRun, json: Boolean(extra.json),
-    shard: shardText === undefined ? { index: 0, count: 1 } : parseShard(shardText),
-    workers: get('workers') === undefined ? undefined : integerFlag('workers', get('workers'), 0, 256, 0),
+    spec, out: out ?? '', resume: flags.on('resume'), dryRun, json: flags.on('json'),
+    shard: (flags.values.shard as SweepPlan['shard'] | undefined) ?? { index: 0, count: 1 },
+    workers: flags.number('workers'),
   };
 }
 
@@ -274,11 +260,7 @@ export async function runSweep(argv: readonly string[], io: CliIo): Promise<numb
   try {
     plan = parseSweepFlags(argv);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(`persian-rug sweep: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
+    return usageFailure(io, 'sweep', error);
   }
   if (plan === 'help') {
     io.stdout(SWEEP_USAGE);

@@ -3,90 +3,28 @@ import {
   constantLoss, highSparsityLoss, linearLoss, mmseLoss, optimalSymmetricLoss, paperCodeLinearLoss, zeroLoss,
 } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
-import { parseNumberText } from '../train/config.js';
+import { checkNumber, ConfigError } from '../config/schema.js';
+import { fieldOf, parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
-export const THEORY_USAGE = `usage: persian-rug theory --p P (--r R | --n N --m M | --n N --r R) [--json | --csv]
+export const THEORY_FLAGS: CommandFlags = {
+  fields: [
+    { key: 'featureProbability', flag: 'p', kind: 'axis', min: 0, minExclusive: true, max: 1, required: true, valueName: 'P', help: 'feature probability in (0, 1]; also START:STOP:COUNT (inclusive linspace) or a comma list' },
+    { key: 'ratio', flag: 'r', kind: 'axis', min: 0, minExclusive: true, max: 1, valueName: 'R', help: 'ratio m / n in (0, 1]; same forms as --p' },
+    { key: 'nFeatures', flag: 'n', kind: 'int', min: 1, help: 'number of features; with --m M gives r = M / N, with --r gives M = max(1, floor(N R)) as in the paper\'s grid' },
+    { key: 'nHidden', flag: 'm', kind: 'int', min: 1, valueName: 'M', help: 'hidden width, an integer in [1, N]' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as JSON on the last stdout line (an object, or an array for a grid)' },
+    { key: 'csv', flag: 'csv', kind: 'boolean', help: 'print a CSV table with a header line (the default for a grid)' },
+  ],
+  exclusive: [['json', 'csv'], ['ratio', 'nHidden']],
+};
+
+export const THEORY_USAGE = usageText(`usage: persian-rug theory --p P (--r R | --n N --m M | --n N --r R) [--json | --csv]
 
 The best permutation-symmetric model L*(p, r) (PAPER.md §4): optimal diagonal a, effective bias c,
 row norm sigma = a sqrt((1 - r) / r), kappa = sqrt((1/r - 1) v), next to the baselines
 zero (p/3), constant (v), linear ((1 - r) v), the paper code's linear (n - m - 1) p / (3 n),
-the MMSE floor of any elementwise activation and the high-sparsity asymptote ((1 - r)/(6 r)) p^2 ln(1/p).
-
-flags:
-  --p P      feature probability in (0, 1]; also START:STOP:COUNT (inclusive linspace) or a comma list
-  --r R      ratio m / n in (0, 1]; same forms as --p
-  --n N      number of features (integer >= 1); with --m M gives r = M / N, with --r gives
-             M = max(1, floor(N R)) as in the paper's grid
-  --m M      hidden width, integer in [1, N]
-  --json     print the result as JSON on the last stdout line (an object, or an array for a grid)
-  --csv      print a CSV table with a header line (the default for a grid)
-  --help     this text`;
-
-class UsageError extends Error {}
-
-const VALUE_FLAGS = new Set(['p', 'r', 'n', 'm']);
-const BOOLEAN_FLAGS = new Set(['json', 'csv', 'help']);
-
-function parseFlags(argv: readonly string[]): { values: Map<string, string>; switches: Set<string> } {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    const match = /^--([a-z]+)(?:=(.*))?$/.exec(argument);
-    if (!match) throw new UsageError(`unexpected argument "${argument}" (flags are --p, --r, --n, --m, --json, --csv, --help)`);
-    const [, name, inline] = match;
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value (got "${inline}")`);
-      switches.add(name);
-    } else if (VALUE_FLAGS.has(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      if (values.has(name)) throw new UsageError(`--${name} given twice`);
-      values.set(name, value);
-    } else {
-      throw new UsageError(`unknown flag --${name} (flags are --p, --r, --n, --m, --json, --csv, --help)`);
-    }
-  }
-  return { values, switches };
-}
-
-/** Number from a flag value (decimal notation); `range` says what the flag allows. */
-function toNumber(flag: string, text: string, range: string): number {
-  const value = parseNumberText(text);
-  if (value === undefined || !Number.isFinite(value)) throw new UsageError(`--${flag} ${text} is not ${range}`);
-  return value;
-}
-
-/** Values of --p / --r: one number, START:STOP:COUNT (inclusive linspace, COUNT >= 1 integer) or a comma list. */
-function parseValues(flag: string, text: string): number[] {
-  let values: number[];
-  if (text.includes(':')) {
-    const parts = text.split(':');
-    if (parts.length !== 3) throw new UsageError(`--${flag} ${text} is not START:STOP:COUNT`);
-    const start = toNumber(flag, parts[0], 'a number in (0, 1]');
-    const stop = toNumber(flag, parts[1], 'a number in (0, 1]');
-    const count = toNumber(flag, parts[2], 'an integer COUNT in [1, 10000]');
-    if (!Number.isInteger(count) || count < 1 || count > 10000) {
-      throw new UsageError(`--${flag} ${text}: COUNT = ${parts[2]} is outside [1, 10000] (integer)`);
-    }
-    values = count === 1 ? [start] : Array.from({ length: count }, (_, k) => start + ((stop - start) * k) / (count - 1));
-  } else {
-    values = text.split(',').map((part) => toNumber(flag, part, 'a number in (0, 1]'));
-  }
-  for (const value of values) {
-    if (!(value > 0 && value <= 1)) throw new UsageError(`--${flag} ${value} is outside (0, 1]`);
-  }
-  return values;
-}
-
-function parseInteger(flag: string, text: string, lo: number, hi: number): number {
-  const value = toNumber(flag, text, `an integer in [${lo}, ${hi === Number.MAX_SAFE_INTEGER ? 'inf' : hi}]`);
-  if (!Number.isInteger(value) || value < lo || value > hi) {
-    throw new UsageError(`--${flag} ${text} is outside [${lo}, ${hi === Number.MAX_SAFE_INTEGER ? 'inf' : hi}] (integer)`);
-  }
-  return value;
-}
+the MMSE floor of any elementwise activation and the high-sparsity asymptote ((1 - r)/(6 r)) p^2 ln(1/p).`, THEORY_FLAGS);
 
 /** One (p, r) point; n, m and paperCodeLinearLoss only when n is given. */
 interface Row {
@@ -154,49 +92,36 @@ const CSV_COLUMNS: Array<keyof Row> = [
 export async function runTheory(argv: readonly string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<number> {
   let ps: number[];
   let pairs: Array<{ r: number; n?: number; m?: number }>;
-  let switches: Set<string>;
+  let flags: Flags;
   try {
-    const parsed = parseFlags(argv);
-    switches = parsed.switches;
-    if (switches.has('help')) {
+    flags = parseFlags(THEORY_FLAGS, argv);
+    if (flags.help) {
       io.stdout(THEORY_USAGE);
       return EXIT.ok;
     }
-    const { values } = parsed;
-    if (switches.has('json') && switches.has('csv')) throw new UsageError('--json and --csv are exclusive');
-    const pText = values.get('p');
-    if (pText === undefined) throw new UsageError('--p is required');
-    ps = parseValues('p', pText);
-    const rText = values.get('r');
-    const nText = values.get('n');
-    const mText = values.get('m');
-    if (rText !== undefined && mText !== undefined) throw new UsageError('--r and --m are exclusive (r = m / n)');
-    if (mText !== undefined && nText === undefined) throw new UsageError('--m needs --n');
-    const n = nText === undefined ? undefined : parseInteger('n', nText, 1, Number.MAX_SAFE_INTEGER);
-    if (rText !== undefined) {
-      pairs = parseValues('r', rText).map((r) => {
+    ps = flags.list('featureProbability')!;
+    const n = flags.number('nFeatures');
+    if (flags.given('nHidden') && n === undefined) throw new ConfigError('--m needs --n');
+    if (flags.given('ratio')) {
+      pairs = flags.list('ratio')!.map((r) => {
         if (n === undefined) return { r };
         const m = Math.max(1, Math.floor(n * r));
         return { r: m / n, n, m };
       });
-    } else if (mText !== undefined && n !== undefined) {
-      const m = parseInteger('m', mText, 1, n);
+    } else if (flags.given('nHidden') && n !== undefined) {
+      const m = checkNumber({ ...fieldOf(THEORY_FLAGS, 'nHidden'), max: n }, flags.number('nHidden'));
       pairs = [{ r: m / n, n, m }];
     } else {
-      throw new UsageError('give --r R, or --n N with --m M');
+      throw new ConfigError('give --r R, or --n N with --m M');
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`persian-rug theory: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
+    return usageFailure(io, 'theory', error);
   }
   const rows: Row[] = [];
   for (const p of ps) for (const { r, n, m } of pairs) rows.push(evaluate(p, r, n, m));
-  if (switches.has('json')) {
+  if (flags.on('json')) {
     io.stdout(stringifyJson(rows.length === 1 ? rows[0] : rows));
-  } else if (switches.has('csv') || rows.length > 1) {
+  } else if (flags.on('csv') || rows.length > 1) {
     const columns = CSV_COLUMNS.filter((key) => rows.some((row) => row[key] !== undefined));
     io.stdout(columns.join(','));
     for (const row of rows) io.stdout(columns.map((key) => (row[key] === undefined ? '' : String(row[key]))).join(','));

@@ -3,74 +3,64 @@
 import { join } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
 import type { TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
-import { ConfigError, parseNumberText, parseTrainFlags, resolveTrainConfig, trainHelp } from '../train/config.js';
+import { ConfigError, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
 import { createTrainer } from '../train/trainer.js';
 import { writeRun } from '../io/runRecord.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
+import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
-const EXTRA_FLAGS = { out: 'string', json: 'boolean', help: 'boolean', 'checkpoint-every': 'string', resume: 'string' } as const;
+export const TRAIN_FLAGS: CommandFlags = {
+  fields: [
+    ...TRAIN_SCHEMA,
+    { key: 'out', flag: 'out', kind: 'string', valueName: 'DIR', help: 'write run.json (config, seed, result, loss history) and weights.safetensors into DIR' },
+    { key: 'checkpointEvery', flag: 'checkpoint-every', kind: 'int', min: 1, max: 1e9, valueName: 'K', help: 'write DIR/checkpoint.safetensors (weights, Adam state, step, losses) every K steps, atomically; needs --out' },
+    { key: 'resume', flag: 'resume', kind: 'string', valueName: 'DIR', help: 'continue the run checkpointed in DIR (its config; only --threads, --json, --out, --checkpoint-every may be given); the result equals the uninterrupted run' },
+    { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as one JSON object on the last stdout line' },
+  ],
+};
 
-export const TRAIN_USAGE = `usage: persian-rug train [flags]
+export const TRAIN_USAGE = usageText(`usage: persian-rug train [flags]
 
 Trains the toy model y = act(W_out W_in x + b) of PAPER.md §1 with Adam on fresh samples.
-Defaults: the paper's notebook example (n = 512, m = 128, p = 0.045, batch 1024, lr = 3e-3/sqrt(n)).
-
-flags:
-${trainHelp([
-  '--out DIR\twrite run.json (config, seed, result, loss history) and weights.safetensors into DIR',
-  '--checkpoint-every K\twrite DIR/checkpoint.safetensors (weights, Adam state, step, losses) every K steps, atomically; needs --out',
-  '--resume DIR\tcontinue the run checkpointed in DIR (its config; only --threads, --json, --out, --checkpoint-every may be given); the result equals the uninterrupted run',
-  '--json\tprint the result as one JSON object on the last stdout line',
-  '--help\tthis text',
-])}`;
+Defaults: the paper's notebook example (n = 512, m = 128, p = 0.045, batch 1024, lr = 3e-3/sqrt(n)).`, TRAIN_FLAGS);
 
 /** Config flags that do not change results and may differ on resume. */
 const RESUMABLE_FLAGS = new Set<keyof TrainConfig>(['threads']);
 
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
-  const usageError = (error: unknown): number => {
-    if (error instanceof ConfigError) {
-      io.stderr(`persian-rug train: ${error.message}`);
-      return EXIT.usage;
-    }
-    throw error;
-  };
-  let parsed: ReturnType<typeof parseTrainFlags>;
+  const usageError = (error: unknown): number => usageFailure(io, 'train', error);
+  let parsed: Flags;
   let config;
   let resume: TrainCheckpoint | undefined;
   let checkpointEvery: number | undefined;
   let out: string | undefined;
   try {
-    parsed = parseTrainFlags(argv, EXTRA_FLAGS);
-    if (parsed.extra.help) {
+    parsed = parseFlags(TRAIN_FLAGS, argv);
+    if (parsed.help) {
       io.stdout(TRAIN_USAGE);
       return EXIT.ok;
     }
-    const resumeDir = parsed.extra.resume as string | undefined;
-    out = (parsed.extra.out as string | undefined) ?? resumeDir;
-    if (out !== undefined && out.trim() === '') throw new ConfigError('--out needs a directory name');
+    const resumeDir = parsed.string('resume');
+    out = parsed.string('out') ?? resumeDir;
     if (out !== undefined && (await stat(out).then((s) => !s.isDirectory(), () => false))) {
       throw new ConfigError(`--out ${out} is a file; --out takes a directory (created if missing)`);
     }
-    if (parsed.extra['checkpoint-every'] !== undefined) {
-      const text = String(parsed.extra['checkpoint-every']);
-      checkpointEvery = parseNumberText(text) ?? NaN;
-      if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1 || checkpointEvery > 1e9) throw new ConfigError(`--checkpoint-every = "${text}" is not an integer in [1, 1000000000]`);
-      if (out === undefined) throw new ConfigError('--checkpoint-every needs --out DIR (or --resume DIR) to write the checkpoint into');
-    }
+    checkpointEvery = parsed.number('checkpointEvery');
+    if (checkpointEvery !== undefined && out === undefined) throw new ConfigError('--checkpoint-every needs --out DIR (or --resume DIR) to write the checkpoint into');
+    const given = parsed.trainConfig();
     if (resumeDir !== undefined) {
-      const extra = Object.keys(parsed.config).filter((k) => !RESUMABLE_FLAGS.has(k as keyof TrainConfig));
+      const extra = Object.keys(given).filter((k) => !RESUMABLE_FLAGS.has(k as keyof TrainConfig));
       if (extra.length) throw new ConfigError(`--resume takes the run's config from its checkpoint; drop ${extra.map((k) => k).join(', ')}`);
       try {
         resume = await readCheckpoint(join(resumeDir, CHECKPOINT_FILE));
       } catch (error) {
         throw new ConfigError(`--resume ${resumeDir}: ${(error as Error).message}`);
       }
-      config = resolveTrainConfig({ ...resume.config, ...parsed.config });
+      config = resolveTrainConfig({ ...resume.config, ...given });
     } else {
-      config = resolveTrainConfig(parsed.config);
+      config = resolveTrainConfig(given);
     }
   } catch (error) {
     return usageError(error);
@@ -123,7 +113,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   if (diverged) {
     io.stderr(`persian-rug train: training diverged: ${result.divergence}; ${lastGood ? `the last good checkpoint is ${lastGood.path} (step ${lastGood.step})` : 'no checkpoint was written (use --checkpoint-every K --out DIR)'}${out !== undefined ? `; ${out}/run.json records the divergence, no weights were written` : ''}`);
   }
-  if (parsed.extra.json) {
+  if (parsed.on('json')) {
     const { lossHistory: _history, perFeatureLoss: _perFeature, ...summary } = result;
     io.stdout(stringifyJson({ ...summary, bestConstantLoss: v, out: out ?? null }));
   } else {

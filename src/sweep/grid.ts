@@ -1,13 +1,11 @@
-// Sweep grids: value lists (START:STOP:COUNT or comma lists), the grid spec, its cells, stable keys and shards.
+// Sweep grids: the grid spec, its cells, stable keys and shards (its axes are parsed by the flag layer: config/schema.ts parseAxis).
 import type { TrainConfig } from '../api.js';
-import { ConfigError } from '../train/config.js';
+import { ConfigError } from '../config/schema.js';
 
 /** What a cell computes: a trained model, the Persian rug, the symmetric optimum L*, the best linear model. */
 export type SweepKind = 'trained' | 'rug' | 'theory' | 'linear';
 export const SWEEP_KINDS: readonly SweepKind[] = ['trained', 'rug', 'theory', 'linear'];
 
-/** Largest number of values one axis may expand to (keeps a typo from making a billion cells). */
-export const MAX_AXIS_VALUES = 10000;
 
 /** Everything that defines a sweep; stored in every record so shards can be merged and checked. */
 export interface GridSpec {
@@ -41,77 +39,12 @@ export interface Cell {
   seed: number;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-function toNumber(flag: string, whole: string, part: string): number {
-  const t = part.trim();
-  if (!NUMBER.test(t)) throw new ConfigError(`--${flag} ${whole}: "${part}" is not a number`);
-  return Number(t);
-}
-
-export interface AxisBounds {
-  min: number;
-  max: number;
-  minExclusive?: boolean;
-  integer?: boolean;
-}
-
-function inBounds(v: number, b: AxisBounds): boolean {
-  return (b.minExclusive ? v > b.min : v >= b.min) && v <= b.max && (!b.integer || Number.isInteger(v));
-}
-
-function boundsText(b: AxisBounds): string {
-  return `${b.integer ? 'an integer' : 'a number'} in ${b.minExclusive ? '(' : '['}${b.min}, ${b.max}]`;
-}
-
-/** COUNT values from START to STOP inclusive, rounded to 12 significant digits (so 0.1:0.5:5 gives 0.3, not 0.30000000000000004). */
-export function linspace(start: number, stop: number, count: number): number[] {
-  if (count === 1) return [start];
-  return Array.from({ length: count }, (_, k) => (k === count - 1 ? stop : Number((start + ((stop - start) * k) / (count - 1)).toPrecision(12))));
-}
-
-/**
- * Values of one axis: START:STOP:COUNT (inclusive linspace; COUNT an integer >= 1; COUNT 1 gives START)
- * or a comma list. Every value must lie in `bounds`; duplicates are dropped, order is kept.
- */
-export function parseAxis(flag: string, text: string, bounds: AxisBounds): number[] {
-  let values: number[];
-  if (text.includes(':')) {
-    const parts = text.split(':');
-    if (parts.length !== 3) throw new ConfigError(`--${flag} ${text} is not START:STOP:COUNT or a comma list`);
-    const start = toNumber(flag, text, parts[0]);
-    const stop = toNumber(flag, text, parts[1]);
-    const count = toNumber(flag, text, parts[2]);
-    if (!(Number.isInteger(count) && count >= 1 && count <= MAX_AXIS_VALUES)) {
-      throw new ConfigError(`--${flag} ${text}: COUNT = ${parts[2]} is not an integer in [1, ${MAX_AXIS_VALUES}]`);
-    }
-    values = linspace(start, stop, count);
-    if (bounds.integer) values = values.map((v) => Math.round(v));
-  } else {
-    values = text.split(',').map((part) => toNumber(flag, text, part));
-    if (values.length > MAX_AXIS_VALUES) throw new ConfigError(`--${flag} has ${values.length} values; at most ${MAX_AXIS_VALUES}`);
-  }
-  for (const v of values) {
-    if (!inBounds(v, bounds)) throw new ConfigError(`--${flag} ${text}: ${v} is not ${boundsText(bounds)}`);
-  }
-  return [...new Set(values)];
-}
-
-/** Comma list of kinds. */
-export function parseKinds(text: string): SweepKind[] {
-  const kinds = text.split(',').map((k) => k.trim());
-  for (const k of kinds) {
-    if (!(SWEEP_KINDS as readonly string[]).includes(k)) throw new ConfigError(`--kind ${text}: "${k}" is not one of ${SWEEP_KINDS.join(', ')}`);
-  }
-  return [...new Set(kinds)] as SweepKind[];
-}
-
 /** `i/N` with 0 <= i < N. */
 export function parseShard(text: string): { index: number; count: number } {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = match ? Number(match[1]) : NaN, count = match ? Number(match[2]) : NaN;
   if (!match || !(count >= 1 && count <= 1e6) || !(index < count)) {
-    throw new ConfigError(`--shard ${text} is not i/N with N an integer in [1, 1000000] and i an integer in [0, N - 1]`);
+    throw new ConfigError(`shard (--shard) = ${JSON.stringify(text)} is not i/N with N an integer in [1, 1000000] and i an integer in [0, N - 1]`);
   }
   return { index, count };
 }

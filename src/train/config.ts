@@ -1,32 +1,8 @@
-// The one TrainConfig schema: it yields the CLI flags, --help, validation errors, defaults and the run record.
+// The one TrainConfig schema: it yields the CLI flags (through cli/flags.ts), --help, validation errors, defaults and the run record.
 import type { Activation, Backend, ResolvedTrainConfig, TrainConfig } from '../api.js';
+import { checkChoice, checkNumber, ConfigError, describeField, formatValue, parseFieldText, parseNumberText, type FieldSpec } from '../config/schema.js';
 
-/** A bad value: names the field (or flag), the value and the allowed range. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-type Kind = 'int' | 'number' | 'boolean' | 'enum' | 'numbers';
-
-export interface FieldSpec {
-  key: keyof TrainConfig;
-  flag: string;
-  kind: Kind;
-  help: string;
-  /** Inclusive lower bound, or exclusive when minExclusive. */
-  min?: number;
-  minExclusive?: boolean;
-  max?: number;
-  choices?: readonly string[];
-  /** Default value, or a description of a computed default. */
-  default?: number | boolean | string;
-  defaultText?: string;
-  /** For booleans that default to true: the CLI flag that turns them off. */
-  negatedFlag?: string;
-}
+export { ConfigError, parseNumberText, type FieldSpec } from '../config/schema.js';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'identity', 'gelu', 'tanh', 'leaky_relu'];
 export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
@@ -35,12 +11,12 @@ export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-7 } as const;
 /** Step budget when neither steps nor epochs is given: the notebook example in well under a minute. */
 export const DEFAULT_STEPS = 3000;
 
-export const TRAIN_SCHEMA: readonly FieldSpec[] = [
+export const TRAIN_SCHEMA: readonly FieldSpec<keyof TrainConfig>[] = [
   { key: 'nFeatures', flag: 'n', kind: 'int', min: 1, max: MAX_FEATURES, default: 512, help: 'number of features n' },
   { key: 'nHidden', flag: 'm', kind: 'int', min: 1, max: MAX_FEATURES, defaultText: '128 (or from --ratio)', help: 'hidden width m, 1 <= m <= n' },
   { key: 'ratio', flag: 'ratio', kind: 'number', min: 0, minExclusive: true, max: 1, help: 'm / n; sets m = max(1, floor(n * ratio)); exclusive with --m' },
   { key: 'featureProbability', flag: 'p', kind: 'numbers', min: 0, minExclusive: true, max: 1, default: 0.045, help: 'probability a feature is on: one value, or n comma-separated values' },
-  { key: 'importance', flag: 'importance', kind: 'numbers', min: 0, max: 1e6, defaultText: '1 for every feature', help: 'loss weight per feature: n comma-separated values, or geometric:R for I_j = R^j' },
+  { key: 'importance', flag: 'importance', kind: 'numbers', min: 0, max: 1e6, defaultText: '1 for every feature', help: 'loss weight per feature: n comma-separated values, or geometric:R for I_j = R^j', parse: (text, values) => parseImportance(text, values.nFeatures as number | undefined ?? 512) },
   { key: 'batch', flag: 'batch', kind: 'int', min: 1, max: 65536, default: 1024, help: 'samples per step' },
   { key: 'lr', flag: 'lr', kind: 'number', min: 0, minExclusive: true, max: 10, defaultText: '3e-3 / sqrt(n)', help: 'Adam learning rate' },
   { key: 'steps', flag: 'steps', kind: 'int', min: 1, max: 1e9, defaultText: `${DEFAULT_STEPS} unless --epochs`, help: 'fixed number of training steps (no stop rule)' },
@@ -58,45 +34,6 @@ export const TRAIN_SCHEMA: readonly FieldSpec[] = [
 ];
 
 const fieldByKey = new Map(TRAIN_SCHEMA.map((f) => [f.key, f]));
-
-function rangeText(f: FieldSpec): string {
-  const lo = f.min === undefined ? '' : `${f.minExclusive ? '(' : '['}${f.min}`;
-  const hi = f.max === undefined ? '' : `${f.max}]`;
-  if (f.kind === 'int') return `an integer in ${lo}, ${hi}`;
-  return `a number in ${lo}, ${hi}`;
-}
-
-function describe(f: FieldSpec): string {
-  return `${f.key} (--${f.flag})`;
-}
-
-function checkNumber(f: FieldSpec, value: unknown, where = ''): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (f.kind !== 'int' || Number.isInteger(value))
-    && (f.min === undefined || (f.minExclusive ? value > f.min : value >= f.min))
-    && (f.max === undefined || value <= f.max);
-  if (!ok) throw new ConfigError(`${describe(f)}${where} = ${formatValue(value)} is not ${rangeText(f)}`);
-  return value as number;
-}
-
-/**
- * A CLI number: decimal with optional exponent (surrounding spaces allowed). nan, inf and infinity (any case,
- * signed) give NaN / +-Infinity so that the range check names them; anything else (hex, '1_000', '') gives
- * undefined: not a number at all.
- */
-export function parseNumberText(text: string): number | undefined {
-  const t = text.trim();
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
-  const special = /^([+-]?)(nan|inf|infinity)$/i.exec(t);
-  if (!special) return undefined;
-  if (special[2].toLowerCase() === 'nan') return NaN;
-  return special[1] === '-' ? -Infinity : Infinity;
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.length} values]`;
-  return String(value);
-}
 
 /** Validates a partial config (API or CLI), applies defaults, resolves m and lr. Throws ConfigError. */
 export function resolveTrainConfig(input: Partial<TrainConfig> | ResolvedTrainConfig): ResolvedTrainConfig {
@@ -153,16 +90,11 @@ export function resolveTrainConfig(input: Partial<TrainConfig> | ResolvedTrainCo
   const steps = input.steps !== undefined ? checkNumber(fieldByKey.get('steps')!, input.steps) : undefined;
   const epochs = input.epochs !== undefined ? checkNumber(fieldByKey.get('epochs')!, input.epochs) : undefined;
   const choice = <T extends string>(key: keyof TrainConfig): T => {
-    const f = fieldByKey.get(key)!;
-    const v = get(key);
-    if (typeof v !== 'string' || !f.choices!.includes(v)) {
-      throw new ConfigError(`${describe(f)} = ${formatValue(v)} is not one of ${f.choices!.join(', ')}`);
-    }
-    return v as T;
+    return checkChoice(fieldByKey.get(key)!, get(key)) as T;
   };
   const flag = (key: keyof TrainConfig): boolean => {
     const v = get(key);
-    if (typeof v !== 'boolean') throw new ConfigError(`${describe(fieldByKey.get(key)!)} = ${formatValue(v)} is not true or false`);
+    if (typeof v !== 'boolean') throw new ConfigError(`${describeField(fieldByKey.get(key)!)} = ${formatValue(v)} is not true or false`);
     return v;
   };
   const lr = input.lr !== undefined ? checkNumber(fieldByKey.get('lr')!, input.lr) : 3e-3 / Math.sqrt(n);
@@ -212,109 +144,13 @@ export function stepsPerEpoch(config: ResolvedTrainConfig): number {
   return Math.ceil(config.samplesPerEpoch / config.batch);
 }
 
-/** Parses a --importance value: comma list, or geometric:R (I_j = R^j). */
-function parseImportance(text: string, n: number | undefined): number[] {
-  const m = /^geometric:(.+)$/.exec(text);
-  if (m) {
-    const r = Number(m[1]);
-    if (!Number.isFinite(r) || r <= 0 || r > 1) throw new ConfigError(`importance (--importance) = "${text}": R must be a number in (0, 1]`);
-    if (n === undefined) throw new ConfigError('importance (--importance) geometric:R needs --n');
-    checkNumber(fieldByKey.get('nFeatures')!, n);
-    return Array.from({ length: n }, (_, j) => r ** j);
-  }
-  return parseNumberList(text, fieldByKey.get('importance')!);
-}
-
-/** A comma list of numbers; each part must be a decimal number (range checks come in resolveTrainConfig). */
-function parseNumberList(text: string, f: FieldSpec): number[] {
-  if (text.split(',').length > MAX_FEATURES) throw new ConfigError(`${describe(f)} has ${text.split(',').length} values; at most ${MAX_FEATURES}`);
-  return text.split(',').map((s) => {
-    const v = parseNumberText(s);
-    if (v === undefined || Number.isNaN(v)) throw new ConfigError(`${describe(f)} = "${text}": "${s}" is not ${rangeText(f)}`);
-    return v;
-  });
-}
-
-/** Splits CLI args into TrainConfig fields (by the schema) and the remaining non-config flags. */
-export function parseTrainFlags(
-  argv: readonly string[], extraFlags: Record<string, 'boolean' | 'string'>,
-): { config: Partial<TrainConfig>; extra: Record<string, string | boolean> } {
-  const byFlag = new Map<string, { field: FieldSpec; negated: boolean }>();
-  for (const f of TRAIN_SCHEMA) {
-    byFlag.set(f.flag, { field: f, negated: false });
-    if (f.negatedFlag) byFlag.set(f.negatedFlag, { field: f, negated: true });
-  }
-  const config: Record<string, unknown> = {};
-  const extra: Record<string, string | boolean> = {};
-  const seen = new Set<string>();
-  const pending: Array<() => void> = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"; flags look like --name value (see --help)`);
-    let name = arg.slice(2);
-    let inline: string | undefined;
-    const eq = name.indexOf('=');
-    if (eq >= 0) { inline = name.slice(eq + 1); name = name.slice(0, eq); }
-    if (seen.has(name)) throw new ConfigError(`--${name} is given twice`);
-    seen.add(name);
-    const takeValue = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && !/^--?\d/.test(next))) throw new ConfigError(`--${name} needs a value`);
-      i++;
-      return next;
-    };
-    if (name in extraFlags) {
-      extra[name] = extraFlags[name] === 'boolean' ? parseBoolean(name, inline) : takeValue();
-      continue;
-    }
-    const entry = byFlag.get(name);
-    if (!entry) {
-      const all = [...new Set([...byFlag.keys(), ...Object.keys(extraFlags)])].map((f) => `--${f}`).join(' ');
-      throw new ConfigError(`unknown flag --${name}; known flags: ${all}`);
-    }
-    const f = entry.field;
-    if (f.kind === 'boolean') {
-      const v = parseBoolean(name, inline);
-      config[f.key] = entry.negated ? !v : v;
-      continue;
-    }
-    const text = takeValue();
-    if (f.kind === 'enum') config[f.key] = text;
-    else if (f.kind === 'numbers') {
-      if (f.key === 'importance') pending.push(() => { config[f.key] = parseImportance(text, config.nFeatures as number | undefined ?? 512); });
-      else {
-        const list = parseNumberList(text, f);
-        config[f.key] = list.length === 1 ? list[0] : list;
-      }
-    } else {
-      const v = parseNumberText(text);
-      if (v === undefined) throw new ConfigError(`${describe(f)} = "${text}" is not ${rangeText(f)}`);
-      config[f.key] = v;
-    }
-  }
-  for (const p of pending) p();
-  return { config: config as Partial<TrainConfig>, extra };
-}
-
-function parseBoolean(name: string, inline: string | undefined): boolean {
-  if (inline === undefined || inline === 'true') return true;
-  if (inline === 'false') return false;
-  throw new ConfigError(`--${name}=${inline}: a switch takes no value (or =true / =false)`);
-}
-
-/** --help text for the schema's flags plus extra lines. */
-export function trainHelp(extraLines: readonly string[]): string {
-  const rows = TRAIN_SCHEMA.map((f) => {
-    const name = f.negatedFlag ? `--${f.negatedFlag}` : f.kind === 'boolean' ? `--${f.flag}` : `--${f.flag} ${f.kind === 'enum' ? f.choices!.join('|') : f.kind === 'int' ? 'N' : 'X'}`;
-    const def = f.negatedFlag ? '' : f.defaultText ?? (f.default !== undefined && f.kind !== 'boolean' ? String(f.default) : '');
-    return [name, f.help + (def ? ` (default ${def})` : '')];
-  });
-  const width = Math.max(...rows.map((r) => r[0].length), ...extraLines.map((l) => l.split('\t')[0].length)) + 2;
-  const lines = rows.map(([a, b]) => `  ${a.padEnd(width)}${b}`);
-  for (const l of extraLines) {
-    const [a, b] = l.split('\t');
-    lines.push(`  ${a.padEnd(width)}${b ?? ''}`);
-  }
-  return lines.join('\n');
+/** A --importance value: a comma list, or geometric:R (I_j = R^j, R in (0, 1]) for n features. */
+function parseImportance(text: string, n: number): number[] {
+  const f = fieldByKey.get('importance')!;
+  const m = /^geometric:(.*)$/.exec(text);
+  if (!m) return parseFieldText({ ...f, parse: undefined }, text) as number[];
+  const r = parseNumberText(m[1]);
+  if (r === undefined || !(r > 0 && r <= 1)) throw new ConfigError(`${describeField(f)} = ${formatValue(text)}: R must be a number in (0, 1]`);
+  checkNumber(fieldByKey.get('nFeatures')!, n);
+  return Array.from({ length: n }, (_, j) => r ** j);
 }

@@ -84,12 +84,12 @@ describe('persian-rug sweep', () => {
   });
 
   it.each([
-    [['--p', '0.1:0.5:0'], /--p 0.1:0.5:0: COUNT = 0 is not an integer in \[1, 10000\]/],
-    [['--p', '0,0.5'], /--p 0,0.5: 0 is not a number in \(0, 1\]/],
+    [['--p', '0.1:0.5:0'], /featureProbability \(--p\) = "0.1:0.5:0": COUNT = 0 is not an integer in \[1, 10000\]/],
+    [['--p', '0,0.5'], /featureProbability \(--p\) = "0,0.5": 0 is not a number in \(0, 1\]/],
     [['--p', '1.2'], /1.2 is not a number in \(0, 1\]/],
-    [['--kind', 'trainee'], /--kind trainee: "trainee" is not one of trained, rug, theory, linear/],
-    [['--shard', '3/2'], /--shard 3\/2 is not i\/N/],
-    [['--r', '0.1', '--m', '4'], /--r 0.1 and --m 4 conflict/],
+    [['--kind', 'trainee'], /kind \(--kind\) = "trainee" is not one of trained, rug, theory, linear/],
+    [['--shard', '3/2'], /shard \(--shard\) = "3\/2" is not i\/N/],
+    [['--r', '0.1', '--m', '4'], /ratio \(--r\) = 0.1 and nHidden \(--m\) = 4 conflict/],
     [['--kind', 'rug', '--n', '48'], /power of two/],
     [['--steps', '0'], /steps \(--steps\) = 0 is not an integer/],
     [['--bogus', '1'], /unknown flag --bogus/],

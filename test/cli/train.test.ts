@@ -7,7 +7,9 @@ import { main } from '../../src/cli/main.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { readCheckpoint, writeCheckpoint } from '../../src/io/checkpoint.js';
 import { createTrainer } from '../../src/train/trainer.js';
-import { parseTrainFlags, resolveTrainConfig } from '../../src/train/config.js';
+import { resolveTrainConfig } from '../../src/train/config.js';
+import { parseFlags } from '../../src/cli/flags.js';
+import { TRAIN_FLAGS } from '../../src/cli/train.js';
 import type { TrainCheckpoint } from '../../src/api.js';
 
 function capture() {
@@ -63,7 +65,7 @@ describe('persian-rug train', () => {
     const flags = ['--n', '24', '--m', '6', '--steps', '30', '--batch', '32', '--eval-samples', '256', '--seed', '3'];
     const c = capture();
     expect(await main(['train', ...flags, '--out', join(base, 'whole'), '--checkpoint-every', '10'], c.io)).toBe(0);
-    const trainer = await createTrainer(resolveTrainConfig(parseTrainFlags(flags, {}).config));
+    const trainer = await createTrainer(resolveTrainConfig(parseFlags(TRAIN_FLAGS, flags).trainConfig()));
     let saved: TrainCheckpoint | undefined;
     await trainer.run({ progressEverySteps: 5, checkpointEverySteps: 10, onCheckpoint: (k) => { saved ??= k; }, shouldStop: () => saved !== undefined });
     trainer.dispose();

@@ -79,7 +79,7 @@ describe('persian-rug measure', () => {
     ['missing dir', (d: string) => [join(d, 'nope')], /RUN_DIR = .*nope: no such directory/],
     ['no RUN_DIR', () => [], /RUN_DIR is required/],
     ['missing run.json', (d: string) => [d], /run\.json: missing/],
-    ['bad --rows', () => ['RUN'], /--rows = 65 is not an integer in \[1, 64\]/],
+    ['bad --rows', () => ['RUN'], /rows \(--rows\) = 65 is not an integer in \[1, 64\]/],
     ['unknown flag', () => ['RUN', '--bogus'], /unknown flag --bogus/],
   ] as const)('%s: exit 2, one line, nothing written', async (_name, args, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'measure-bad-'));

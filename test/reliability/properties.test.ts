@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { packDecoderPanels as packDecoderPanelsTwin, panelOffset } from '../../src/reference/layout.js';
-import { ConfigError, parseTrainFlags, resolveTrainConfig, TRAIN_SCHEMA } from '../../src/train/config.js';
+import { ConfigError, resolveTrainConfig, TRAIN_SCHEMA } from '../../src/train/config.js';
+import { parseFlags } from '../../src/cli/flags.js';
+import { TRAIN_FLAGS } from '../../src/cli/train.js';
 import type { WasmKernels } from '../../src/wasm/kernels.js';
 import { adamUpdateRelative, KERNEL } from '../tolerance.js';
 import { put, referenceKernels, wasmKernels } from '../helpers.js';
@@ -209,10 +211,10 @@ describe('the train flag parser on random argument lists', () => {
     value,
   );
 
-  test('parseTrainFlags + resolveTrainConfig throw nothing but ConfigError', () => {
+  test('the train flags + resolveTrainConfig throw nothing but ConfigError', () => {
     fc.assert(fc.property(fc.array(token, { maxLength: 10 }), (argv) => {
       try {
-        resolveTrainConfig(parseTrainFlags(argv, { out: 'string', json: 'boolean', 'checkpoint-every': 'string', resume: 'string' }).config);
+        resolveTrainConfig(parseFlags(TRAIN_FLAGS, argv).trainConfig());
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         expect(error.message.length).toBeGreaterThan(0);

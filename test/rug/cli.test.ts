@@ -45,15 +45,15 @@ describe('persian-rug rug', () => {
   });
 
   test.each([
-    [['--n', '100', '--m', '10', '--p', '0.1'], '--n = 100 is not a power of two in [2, 65536]'],
-    [['--n', '64', '--m', '65', '--p', '0.1'], '--m = 65 is not an integer in [1, 64]'],
-    [['--n', '64', '--ratio', '0', '--p', '0.1'], '--ratio = 0 is not a number in (0, 1]'],
-    [['--n', '64', '--m', '8', '--p', '1.5'], '--p = 1.5 is not a number in (0, 1]'],
+    [['--n', '100', '--m', '10', '--p', '0.1'], 'nFeatures (--n) = 100 is not a power of two in [2, 65536]'],
+    [['--n', '64', '--m', '65', '--p', '0.1'], 'nHidden (--m) = 65 is not an integer in [1, 64]'],
+    [['--n', '64', '--ratio', '0', '--p', '0.1'], 'ratio (--ratio) = 0 is not a number in (0, 1]'],
+    [['--n', '64', '--m', '8', '--p', '1.5'], 'featureProbability (--p) = 1.5 is not a number in (0, 1]'],
     [['--n', '64', '--m', '8', '--ratio', '0.5', '--p', '0.1'], 'conflict'],
     [['--n', '64', '--m', '8'], '--p is required'],
-    [['--n', '64', '--m', '8', '--p', '0.1', '--fit', 'sgd'], '--fit = sgd is not one of theory, adam, both'],
-    [['--n', '64', '--m', '8', '--p', '0.1', '--samples', '1'], '--samples = 1 is not an integer in [2, 100000000]'],
-    [['--n', '64', '--m', '8', '--p', '0.1', '--png', 'PNG', '--block', '65'], '--block = 65 is not an integer in [1, 64]'],
+    [['--n', '64', '--m', '8', '--p', '0.1', '--fit', 'sgd'], 'fit (--fit) = "sgd" is not one of theory, adam, both'],
+    [['--n', '64', '--m', '8', '--p', '0.1', '--samples', '1'], 'samples (--samples) = 1 is not an integer in [2, 100000000]'],
+    [['--n', '64', '--m', '8', '--p', '0.1', '--png', 'PNG', '--block', '65'], 'block (--block) = 65 is not an integer in [1, 64]'],
     [['--n', '64', '--m', '8', '--p', '0.1', '--png', 'PNG', '--trained', '/nonexistent/run'], '--trained = /nonexistent/run: no such file or directory'],
     [['--n', '64', '--m', '8', '--p', '0.1', '--trained', 'x'], '--trained = x needs --png'],
     [['--n', '64', '--m', '8', '--p', '0.1', '--png', '/nonexistent/dir/a.png'], 'directory /nonexistent/dir does not exist'],

@@ -1,28 +1,8 @@
-// Grid values, cell expansion, stable keys and shards (every cell in exactly one shard).
+// Cell expansion, stable keys and shards (every cell in exactly one shard).
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/train/config.js';
-import { expandGrid, gridId, parseAxis, parseShard, shardCells } from '../../src/sweep/grid.js';
+import { expandGrid, gridId, parseShard, shardCells } from '../../src/sweep/grid.js';
 import { spec } from './fixtures.js';
 
-
-describe('parseAxis', () => {
-  it('START:STOP:COUNT is an inclusive linspace rounded to 12 digits; comma lists keep order', () => {
-    expect(parseAxis('p', '0.1:0.5:5', { min: 0, max: 1, minExclusive: true })).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
-    expect(parseAxis('p', '0.002001:0.8:20', { min: 0, max: 1, minExclusive: true })).toHaveLength(20);
-    expect(parseAxis('n', '1024,512', { min: 1, max: 65536, integer: true })).toEqual([1024, 512]);
-    expect(parseAxis('r', '0.3:0.3:1', { min: 0, max: 1 })).toEqual([0.3]);
-  });
-
-  it('rejects bad counts, values out of range and non-numbers with the offending value', () => {
-    const bounds = { min: 0, max: 1, minExclusive: true };
-    expect(() => parseAxis('p', '0.1:0.5:0', bounds)).toThrow(/COUNT = 0 is not an integer in \[1, 10000\]/);
-    expect(() => parseAxis('p', '0.1:0.5', bounds)).toThrow(ConfigError);
-    expect(() => parseAxis('p', '0,0.5', bounds)).toThrow(/0 is not a number in \(0, 1\]/);
-    expect(() => parseAxis('p', '1.5', bounds)).toThrow(/1.5 is not a number in \(0, 1\]/);
-    expect(() => parseAxis('p', '0.1,abc', bounds)).toThrow(/"abc" is not a number/);
-    expect(() => parseAxis('n', '100.5', { min: 1, max: 65536, integer: true })).toThrow(/not an integer/);
-  });
-});
 
 describe('expandGrid', () => {
   it('m = max(1, floor(n r)); theory and linear cells use the first seed only; keys are sorted and unique', () => {

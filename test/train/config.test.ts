@@ -1,6 +1,6 @@
 // The TrainConfig schema: defaults, derived values, and one clear error per bad value.
 import { describe, expect, test } from 'vitest';
-import { ConfigError, parseTrainFlags, resolveTrainConfig, trainHelp, TRAIN_SCHEMA } from '../../src/train/config.js';
+import { ConfigError, resolveTrainConfig } from '../../src/train/config.js';
 
 describe('resolveTrainConfig', () => {
   test("defaults are the paper's notebook example", () => {
@@ -39,35 +39,5 @@ describe('resolveTrainConfig', () => {
   test('a resolved config resolves to itself', () => {
     const c = resolveTrainConfig({ nFeatures: 64, ratio: 0.5, epochs: 3 });
     expect(resolveTrainConfig(c)).toEqual(c);
-  });
-});
-
-describe('parseTrainFlags', () => {
-  test('maps flags to fields by the schema', () => {
-    const { config, extra } = parseTrainFlags(['--n', '256', '--m=32', '--p', '0.1', '--no-bias', '--tied', '--activation', 'gelu', '--json', '--out', 'dir'], { json: 'boolean', out: 'string' });
-    expect(config).toEqual({ nFeatures: 256, nHidden: 32, featureProbability: 0.1, bias: false, tied: true, activation: 'gelu' });
-    expect(extra).toEqual({ json: true, out: 'dir' });
-  });
-
-  test('importance lists and geometric decay', () => {
-    expect(parseTrainFlags(['--n', '3', '--importance', 'geometric:0.5'], {}).config.importance).toEqual([1, 0.5, 0.25]);
-    expect(parseTrainFlags(['--importance', '1,2,3'], {}).config.importance).toEqual([1, 2, 3]);
-  });
-
-  test.each([
-    [['--bogus', '1'], /unknown flag --bogus/],
-    [['--n'], /--n needs a value/],
-    [['--n', 'abc'], /nFeatures \(--n\) = "abc" is not an integer/],
-    [['--n', '4', '--n', '5'], /--n is given twice/],
-    [['train'], /unexpected argument "train"/],
-    [['--tied=maybe'], /a switch takes no value/],
-    [['--p', '0.1,x'], /"x" is not a number/],
-  ])('rejects %j', (argv, message) => {
-    expect(() => parseTrainFlags(argv, {})).toThrow(message);
-  });
-
-  test('help lists every schema flag', () => {
-    const help = trainHelp([]);
-    for (const f of TRAIN_SCHEMA) expect(help).toContain(`--${f.negatedFlag ?? f.flag}`);
   });
 });
