@@ -1,4 +1,4 @@
-// Fast Walsh-Hadamard transform (Sylvester order) and the Persian-rug product W x = H diag(d) H x (PAPER.md §5).
+// Fast Walsh-Hadamard transform (Sylvester order) and the Persian-rug product W x = H diag(d) H x (docs/theory.md §5).
 //
 // H_kj = (-1)^popcount(k & j), n a power of two; H H = n I. The transform is unnormalized: x <- H x.
 // Butterfly stage h (h = 1, 2, 4, ..., n/2) maps (x_j, x_{j+h}) -> (x_j + x_{j+h}, x_j - x_{j+h}) for every j

@@ -1,4 +1,4 @@
-// Data sampler of PAPER.md §1: x_j = u ~ U[0,1) with probability p_j, else 0; dense and sparse (CSR) batch.
+// Data sampler of docs/theory.md §1: x_j = u ~ U[0,1) with probability p_j, else 0; dense and sparse (CSR) batch.
 //
 // Only the active coordinates are drawn. Sample s (a 64-bit global counter firstSample + b) has its own
 // 4-lane stream seeded by randomSeed(key, s) (random.ts), so any sample can be drawn on any worker.

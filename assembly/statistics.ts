@@ -1,4 +1,4 @@
-// Rows of W = W_out W_in (PAPER.md §2) with the per-row sums the model statistics need, in one pass.
+// Rows of W = W_out W_in (docs/theory.md §2) with the per-row sums the model statistics need, in one pass.
 //
 // Layout: wout f32[nFeatures * hiddenStride] (row i = row i of W_out; any stride >= nHidden);
 //   win f32[nHidden * featureStride] (row k = row k of W_in, featureStride a multiple of 8, padding 0);

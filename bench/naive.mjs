@@ -1,5 +1,5 @@
 // A straightforward dense JS trainer, as a JS user would write it by hand: the "no tricks" baseline.
-// Same model, loss and Adam as persian-rug (PAPER.md §1); dense loops over every feature, no sparsity, no SIMD.
+// Same model, loss and Adam as persian-rug (docs/theory.md §1); dense loops over every feature, no sparsity, no SIMD.
 
 export function createNaiveTrainer({ n, m, p, batch, lr, seed = 1 }) {
   let state = seed >>> 0 || 1;

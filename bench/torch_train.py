@@ -1,4 +1,4 @@
-"""PyTorch peer of `persian-rug train`: the paper's recipe (PAPER.md §1) for speed and loss comparisons.
+"""PyTorch peer of `persian-rug train`: the paper's recipe (docs/theory.md §1) for speed and loss comparisons.
 
 Usage: python3 bench/torch_train.py --n 512 --m 128 --p 0.045 --steps 3000 --batch 1024 --seed 1 [--threads 1] [--warmup 0]
 Prints one JSON line: {"steps", "trainLoss", "evalLoss", "evalSamples", "seconds", "samplesPerSecond", "threads"}.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `persian-rug` command: runs the compiled CLI (npm install builds dist/ and build/).
+// The `persian-rug` command: runs the compiled CLI (the package ships dist/ and build/; a clone builds them on npm install).
 import { runProcess } from '../dist/cli/main.js';
 
 await runProcess();

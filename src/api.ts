@@ -3,7 +3,7 @@
 export type Activation = 'relu' | 'identity' | 'gelu' | 'tanh' | 'leaky_relu';
 export type Backend = 'wasm' | 'js';
 
-/** Everything that defines a training run (PAPER.md §1). Fields left out take the schema's defaults. */
+/** Everything that defines a training run (docs/theory.md §1). Fields left out take the schema's defaults. */
 export interface TrainConfig {
   /** Number of features n (the paper's n_s). */
   nFeatures: number;
@@ -19,7 +19,7 @@ export interface TrainConfig {
   lr?: number;
   /** Fixed number of steps (no stop rule); exclusive with `epochs`. */
   steps?: number;
-  /** Paper's recipe: up to this many epochs with the stop rule of PAPER.md §1. */
+  /** Paper's recipe: up to this many epochs with the stop rule of docs/theory.md §1. */
   epochs?: number;
   samplesPerEpoch: number;
   /** u32 seed; same seed -> same data and initial weights on every backend and host. */
@@ -81,6 +81,8 @@ export type StopReason = 'steps' | 'stop-rule' | 'max-epochs' | 'cancelled' | 'd
 export interface TrainResult {
   config: ResolvedTrainConfig;
   backend: Backend;
+  /** Threads the run trained on (1 or 2): config.threads resolved on this host (0 -> what the host allows). */
+  threads: number;
   steps: number;
   stopReason: StopReason;
   /** Mean of the last min(200, steps) step losses. */

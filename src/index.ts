@@ -5,7 +5,9 @@ export { resolveTrainConfig, ConfigError, TRAIN_SCHEMA } from './train/config.js
 export { initialWeights } from './train/init.js';
 export { createWorkerTrainer, type WorkerTrainer, type WorkerTrainerOptions } from './worker/client.js';
 export { createTrainerPool, TrainerPool, type TrainJob, type JobOutput, type JobOutcome, type TrainerPoolOptions } from './worker/pool.js';
-export { hardwareConcurrency, type WorkerLike } from './worker/host.js';
+export { hardwareConcurrency } from './host/cores.js';
+export type { WorkerLike } from './host/types.js';
+export type { KernelSource } from './wasm/module.js';
 export { weightsFingerprint, lossHistoryFingerprint } from './worker/fingerprint.js';
 export * from './theory/index.js';
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';

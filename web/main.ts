@@ -25,7 +25,7 @@ const kernels: Promise<WebAssembly.Module> = WebAssembly.compileStreaming(fetch(
 const setState = (state: 'idle' | 'training' | 'done' | 'error') => { document.body.dataset.state = state; };
 const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
 
-/** The theory's horizontal lines for (p, r): L* (PAPER.md §4) and the two baselines. */
+/** The theory's horizontal lines for (p, r): L* (docs/theory.md §4) and the two baselines. */
 function theoryLines(p: number, r: number): ReferenceLine[] {
   const lines: ReferenceLine[] = [
     { label: 'best constant v', value: constantLoss(p), color: '#888', dash: [2, 4] },
@@ -112,8 +112,8 @@ async function train(input: Partial<TrainConfig>): Promise<void> {
     drawLossChart(lossCanvas, points, totalSteps, lines);
     const hash = weightsFingerprint(weights);
     const theory = lines.find((l) => l.label.startsWith('theory'));
-    Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps) });
-    status.textContent = `${result.stopReason === 'cancelled' ? 'stopped' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s`
+    Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps), threads: String(result.threads) });
+    status.textContent = `${result.stopReason === 'cancelled' ? 'stopped' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s on ${result.threads} thread${result.threads === 1 ? '' : 's'}`
       + ` · train loss ${fmt(result.trainLoss)} · held-out loss ${fmt(result.evalLoss)}`
       + (theory ? ` · L* ${fmt(theory.value)} (ratio ${(result.evalLoss / theory.value).toFixed(3)})` : '')
       + ` · weights fingerprint ${hash}`;

@@ -9,7 +9,7 @@ import { EXIT, type CliIo } from './io.js';
 import { parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
-/** The paper's recipe runs up to 1,500 epochs (PAPER.md §1). */
+/** The paper's recipe runs up to 1,500 epochs (docs/theory.md §1). */
 export const PAPER_EPOCHS = 1500;
 /** Default wall-clock budget of the whole command; the step cap is the largest that fits it. */
 export const CONVERGE_BUDGET_SECONDS = 150;
@@ -35,7 +35,7 @@ export const CONVERGE_FLAGS: CommandFlags = {
 export const CONVERGE_USAGE = usageText(`usage: persian-rug converge --p P --r R [--n LIST] [--steps CAP] [flags]
 
 Trains the toy model at one (p, r) for each n with the paper's recipe (Adam, lr 3e-3/sqrt(n), batch 1024,
-fresh samples, up to ${PAPER_EPOCHS} epochs of 30,000 samples with the stop rule of PAPER.md §1) but capped at
+fresh samples, up to ${PAPER_EPOCHS} epochs of 30,000 samples with the stop rule of docs/theory.md §1) but capped at
 CAP steps, evaluates the Persian rug at the same (n, m, p) (theory fit, n a power of two), and prints trained
 loss, rug loss and L*(p, m / n) side by side with their ratios. The flags from --seed on are those of
 persian-rug train.`, CONVERGE_FLAGS);
@@ -99,7 +99,7 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
   let executor: TrainExecutor = inProcessExecutor();
   if (workers !== 0) {
     try {
-      executor = await workerPoolExecutor(Math.min(trainedCount, workers ?? (await import('../worker/host.js').then((h) => h.hardwareConcurrency()))));
+      executor = await workerPoolExecutor(Math.min(trainedCount, workers ?? (await import('../host/cores.js').then((h) => h.hardwareConcurrency()))));
     } catch (error) {
       io.stderr(`converge: worker pool unavailable (${(error as Error).message}); training on this thread`);
     }

@@ -1,24 +1,25 @@
 // The CLI entry: the only code that touches argv, stdout, stderr and exit codes.
+import { readFileSync } from 'node:fs';
 import { runTrain } from './train.js';
 import { EXIT, type CliIo } from './io.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = {
-  train: { run: async () => runTrain, help: 'train the toy model (PAPER.md §1)' },
-  theory: { run: async () => (await import('./theory.js')).runTheory as Command, help: 'closed-form loss, the symmetric optimum L*(p, r) and baselines (PAPER.md §3-4)' },
-  rug: { run: async () => (await import('./rug.js')).runRug as Command, help: 'the Persian rug (PAPER.md §5): fit (A, mu), loss vs L*, PNG of W' },
-  measure: { run: async () => (await import('./measure.js')).runMeasure as Command, help: 'statistics of a trained run (PAPER.md §2) and its predicted vs measured loss (§3)' },
+  train: { run: async () => runTrain, help: 'train the toy model (docs/theory.md §1)' },
+  theory: { run: async () => (await import('./theory.js')).runTheory as Command, help: 'closed-form loss, the symmetric optimum L*(p, r) and baselines (docs/theory.md §3-4)' },
+  rug: { run: async () => (await import('./rug.js')).runRug as Command, help: 'the Persian rug (docs/theory.md §5): fit (A, mu), loss vs L*, PNG of W' },
+  measure: { run: async () => (await import('./measure.js')).runMeasure as Command, help: 'statistics of a trained run (docs/theory.md §2) and its predicted vs measured loss (§3)' },
   sweep: { run: async () => (await import('./sweep.js')).runSweep as Command, help: 'grid over kind x n x r x p x seed -> JSON Lines (--resume, --shard i/N)' },
   merge: { run: async () => (await import('./merge.js')).runMerge as Command, help: 'join sweep shard files; report missing and duplicated cells' },
-  plot: { run: async () => (await import('./plot.js')).runPlot as Command, help: "the paper's figures (PAPER.md §6) from sweep results, SVG and PNG" },
+  plot: { run: async () => (await import('./plot.js')).runPlot as Command, help: "the paper's figures (docs/theory.md §6) from sweep results, SVG and PNG" },
   reproduce: { run: async () => (await import('./reproduce.js')).runReproduce as Command, help: "run the sweeps and draw the paper's figures (--scale small|paper)" },
   converge: { run: async () => (await import('./converge.js')).runConverge as Command, help: 'trained loss, rug loss and L* at one (p, r) as n grows' },
 };
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
-  return ['usage: persian-rug <command> [flags]   (persian-rug <command> --help for its flags)', '', 'commands:',
+  return ['usage: persian-rug <command> [flags]   (persian-rug <command> --help for its flags; persian-rug --version)', '', 'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.help}`)].join('\n');
 }
 
@@ -28,12 +29,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(packageVersion());
+    return EXIT.ok;
+  }
   const command = COMMANDS[name];
   if (!command) {
     io.stderr(`persian-rug: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return EXIT.usage;
   }
   return (await command.run())(rest, io);
+}
+
+/** The installed package's version (package.json two levels above src/cli and dist/cli). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** Binds main to the process (used by bin/persian-rug.js). */

@@ -1,4 +1,4 @@
-// `persian-rug measure RUN_DIR`: the statistics of PAPER.md §2 of a trained run and its predicted vs measured loss (§3).
+// `persian-rug measure RUN_DIR`: the statistics of docs/theory.md §2 of a trained run and its predicted vs measured loss (§3).
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelWeights } from '../api.js';
@@ -23,7 +23,7 @@ export const MEASURE_FLAGS: CommandFlags = {
 
 export const MEASURE_USAGE = usageText(`usage: persian-rug measure RUN_DIR [--json] [--rows K] [--samples S] [--seed S] [--backend wasm|js]
 
-Statistics of a trained model (PAPER.md §2) read from RUN_DIR (written by persian-rug train --out DIR:
+Statistics of a trained model (docs/theory.md §2) read from RUN_DIR (written by persian-rug train --out DIR:
 run.json and weights.safetensors): diagonal W_ii and bias b_i (mean, Delta = variance over features),
 Var nu_i = v sigma_i^2 and E nu_i (mean, Delta), Lyapunov ratios, moments of the off-diagonal W_ij,
 Kolmogorov-Smirnov tests of sampled interference nu_i against a Gaussian, norms of W and its (anti)symmetric
@@ -179,7 +179,7 @@ function table(r: Summary): string[] {
   const mv = (x: { mean: number; variance: number }) => `mean ${num(x.mean).padStart(12)}   Delta ${num(x.variance)}`;
   const lines = [
     `${r.runDir}: n = ${r.nFeatures}, m = ${r.nHidden} (r = ${num(r.ratio)}), p = ${num(r.p)}${r.steps !== null ? `, ${r.steps} steps` : ''}; ${r.backend} row pass, ${r.seconds.toFixed(2)} s`,
-    'statistics (PAPER.md §2; Delta = variance over features)',
+    'statistics (docs/theory.md §2; Delta = variance over features)',
     row('diagonal W_ii', mv(r.diagonal)),
     row('bias b_i', r.bias ? mv(r.bias) : 'none'),
     row('sigma_i^2 = sum_{j!=i} W_ij^2', mv(r.rowNormSquared)),
@@ -191,7 +191,7 @@ function table(r: Summary): string[] {
     row('standardized nu_i (pooled)', `skewness ${num(r.interference.skewness)}   excess kurtosis ${num(r.interference.excessKurtosis)}   (0 and 0 if Gaussian)`),
     row('norms', `||W|| ${num(r.norms.frobenius)}   ||sym|| ${num(r.norms.symmetric)}   ||antisym|| ${num(r.norms.antisymmetric)}`),
     row('rank', r.rank === null ? 'not computed (m > 256)' : `${r.rank} of m = ${r.nHidden}`),
-    'loss (PAPER.md §3-4)',
+    'loss (docs/theory.md §3-4)',
     row('measured (run.json evalLoss)', num(r.loss.measured)),
     row('predicted, per row L(W_ii, c_i, sigma_i)', `${num(r.loss.predicted).padEnd(12)} predicted / measured ${num(r.loss.predictedOverMeasured)}`),
     row('mean-field L(a, c, sigma)', `${num(r.loss.meanField).padEnd(12)} mean-field / measured ${num(r.loss.meanFieldOverMeasured)}`),
@@ -226,7 +226,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   }
   const notes: string[] = [];
   if (run.perFeatureP) notes.push(`per-feature p: the symmetric theory needs one p; the mean p = ${num(run.p)} is used throughout`);
-  if (run.activation !== 'relu') notes.push(`activation ${run.activation}: the predicted losses (PAPER.md §3) assume ReLU`);
+  if (run.activation !== 'relu') notes.push(`activation ${run.activation}: the predicted losses (docs/theory.md §3) assume ReLU`);
   if (!run.uniformImportance) notes.push('importance weights: the measured evalLoss is importance-weighted; the predictions are not');
   if (run.nHidden > 256) notes.push('rank not computed: its Jacobi eigenvalue problem is O(m^3) in plain TS (only for m <= 256)');
   if (io.stderrStatus) io.stderrStatus(`measure: forming W = W_out W_in (${run.nFeatures} x ${run.nFeatures}, ${flags.backend}) ...`);

@@ -1,4 +1,4 @@
-// `persian-rug plot`: the paper's figures (PAPER.md §6) from sweep results, as SVG and PNG files in a directory.
+// `persian-rug plot`: the paper's figures (docs/theory.md §6) from sweep results, as SVG and PNG files in a directory.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../config/schema.js';
@@ -25,8 +25,8 @@ export const PLOT_FLAGS: CommandFlags = {
 
 export const PLOT_USAGE = usageText(`usage: persian-rug plot RESULTS... --out DIR [flags]
 
-Draws the paper's figures (PAPER.md §6) from sweep results (JSON Lines from persian-rug sweep or merge):
-heat maps over (p, r), one panel per n, of the loss, loss / L* and every statistic of PAPER.md §2;
+Draws the paper's figures (docs/theory.md §6) from sweep results (JSON Lines from persian-rug sweep or merge):
+heat maps over (p, r), one panel per n, of the loss, loss / L* and every statistic of docs/theory.md §2;
 loss vs r at fixed p and loss vs p at fixed r (trained models per n, the rug, L*(p, r), the best linear
 model); histograms of the diagonal and off-diagonal entries of trained W. Each figure is written as
 DIR/NAME.svg and DIR/NAME.png.`, PLOT_FLAGS);

@@ -21,7 +21,7 @@ const COMMON = {
 /**
  * The two scales. small: a 6 x 6 (p, r) grid at n = 256, 512, 1024 with 1,500 steps of batch 256 (about 2%
  * of the paper's sample budget; loss is not converged, the trends and the statistics' pattern show); sized
- * to about 25 minutes on 2 cores. paper: the paper's grid (PAPER.md §1): r, p in linspace(0.002001, 0.8, 20),
+ * to about 25 minutes on 2 cores. paper: the paper's grid (docs/theory.md §1): r, p in linspace(0.002001, 0.8, 20),
  * n = 128 .. 8192, up to 1,500 epochs with the stop rule.
  */
 export const SCALES: Record<'small' | 'paper', GridSpec> = {
@@ -50,7 +50,7 @@ export const REPRODUCE_FLAGS: CommandFlags = {
 export const REPRODUCE_USAGE = usageText(`usage: persian-rug reproduce [--scale small|paper] [--out DIR] [--workers K] [--yes]
 
 Runs the sweeps behind the paper's figures (trained models, the Persian rug, L* and the linear baseline at
-every cell; PAPER.md §6) into DIR/results.jsonl, then draws every figure into DIR/figures (SVG and PNG).
+every cell; docs/theory.md §6) into DIR/results.jsonl, then draws every figure into DIR/figures (SVG and PNG).
 A rerun continues where the last one stopped (cells already in the results file are skipped).`, REPRODUCE_FLAGS);
 
 /**
@@ -88,7 +88,7 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
   const dir = out ?? `reproduce-${scale}`;
   const spec = SCALES[scale];
   const cells = expandGrid(spec);
-  const cores: number = await import('../worker/host.js').then((h) => h.hardwareConcurrency());
+  const cores: number = await import('../host/cores.js').then((h) => h.hardwareConcurrency());
   const threads: number = workers === undefined ? cores : workers;
   const factor = await calibrate();
   const estimate = planSeconds(cells, spec, Math.max(1, threads), factor);

@@ -1,4 +1,4 @@
-// `persian-rug rug`: build the Persian rug (PAPER.md §5), fit (A, mu) by theory and/or Adam, Monte-Carlo loss vs L*, PNG.
+// `persian-rug rug`: build the Persian rug (docs/theory.md §5), fit (A, mu) by theory and/or Adam, Monte-Carlo loss vs L*, PNG.
 import { dirname, join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { ModelWeights } from '../api.js';
@@ -36,9 +36,9 @@ export const RUG_FLAGS: CommandFlags = {
 
 export const RUG_USAGE = usageText(`usage: persian-rug rug --n N (--m M | --ratio R) --p P [flags]
 
-Builds the Persian rug of PAPER.md §5: m random rows S of the order-n Sylvester-Hadamard matrix,
+Builds the Persian rug of docs/theory.md §5: m random rows S of the order-n Sylvester-Hadamard matrix,
 W_in = H_S, W_out = H_S^T / m, y = ReLU(A (W x + mu)); fits the two scalars (A, mu) and measures its
-loss on fresh samples against the symmetric optimum L*(p, r = m / n) of PAPER.md §4.`, RUG_FLAGS);
+loss on fresh samples against the symmetric optimum L*(p, r = m / n) of docs/theory.md §4.`, RUG_FLAGS);
 
 interface RugFlags {
   n: number;

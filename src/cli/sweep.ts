@@ -21,7 +21,7 @@ const GRID_LEVEL: ReadonlySet<string> = new Set(['nFeatures', 'nHidden', 'featur
 
 export const SWEEP_FLAGS: CommandFlags = {
   fields: [
-    { key: 'kind', flag: 'kind', kind: 'enums', choices: SWEEP_KINDS, default: 'trained', valueName: 'KINDS', help: 'comma list of trained (Adam on the toy model), rug (the Persian rug, n a power of two), theory (L*(p, r), PAPER.md §4), linear ((1 - r) v)' },
+    { key: 'kind', flag: 'kind', kind: 'enums', choices: SWEEP_KINDS, default: 'trained', valueName: 'KINDS', help: 'comma list of trained (Adam on the toy model), rug (the Persian rug, n a power of two), theory (L*(p, r), docs/theory.md §4), linear ((1 - r) v)' },
     { key: 'nFeatures', flag: 'n', kind: 'axis', integer: true, min: 1, max: MAX_FEATURES, defaultText: '512', valueName: 'LIST', help: `numbers of features, integers in [1, ${MAX_FEATURES}]` },
     { key: 'ratio', flag: 'r', kind: 'axis', min: 0, minExclusive: true, max: 1, help: 'ratios m / n in (0, 1], e.g. 0.002001:0.8:20 (the paper\'s grid)' },
     { key: 'nHidden', flag: 'm', kind: 'axis', integer: true, min: 1, max: MAX_FEATURES, valueName: 'LIST', help: 'hidden widths instead of --r, integers in [1, min n]' },
@@ -52,7 +52,7 @@ export const SWEEP_USAGE = usageText(`usage: persian-rug sweep --kind KINDS --n 
 
 Runs every cell of kind x n x (r or m) x p x seed and appends one JSON line per finished cell to FILE: key,
 config, seed, trainLoss, evalLoss, L*(p, m / n) with its optimum, the baselines (zero, constant, linear),
-for trained cells the statistics of PAPER.md §2 and histograms of W's entries, and timings.
+for trained cells the statistics of docs/theory.md §2 and histograms of W's entries, and timings.
 m = max(1, floor(n r)) as in the paper's grid. VALUES are START:STOP:COUNT (inclusive linspace) or a comma list.
 The flags from --steps on are those of persian-rug train, shared by every trained cell.`, SWEEP_FLAGS);
 
@@ -251,7 +251,7 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
 }
 
 async function defaultWorkers(): Promise<number> {
-  const { hardwareConcurrency } = await import('../worker/host.js');
+  const { hardwareConcurrency } = await import('../host/cores.js');
   return hardwareConcurrency();
 }
 

@@ -1,4 +1,4 @@
-// `persian-rug theory`: L*(p, r) of PAPER.md §4 with its optimum (a, c, sigma, kappa) and baselines, one point or a grid.
+// `persian-rug theory`: L*(p, r) of docs/theory.md §4 with its optimum (a, c, sigma, kappa) and baselines, one point or a grid.
 import {
   constantLoss, highSparsityLoss, linearLoss, mmseLoss, optimalSymmetricLoss, paperCodeLinearLoss, zeroLoss,
 } from '../theory/index.js';
@@ -21,7 +21,7 @@ export const THEORY_FLAGS: CommandFlags = {
 
 export const THEORY_USAGE = usageText(`usage: persian-rug theory --p P (--r R | --n N --m M | --n N --r R) [--json | --csv]
 
-The best permutation-symmetric model L*(p, r) (PAPER.md §4): optimal diagonal a, effective bias c,
+The best permutation-symmetric model L*(p, r) (docs/theory.md §4): optimal diagonal a, effective bias c,
 row norm sigma = a sqrt((1 - r) / r), kappa = sqrt((1/r - 1) v), next to the baselines
 zero (p/3), constant (v), linear ((1 - r) v), the paper code's linear (n - m - 1) p / (3 n),
 the MMSE floor of any elementwise activation and the high-sparsity asymptote ((1 - r)/(6 r)) p^2 ln(1/p).`, THEORY_FLAGS);

@@ -23,7 +23,7 @@ export const TRAIN_FLAGS: CommandFlags = {
 
 export const TRAIN_USAGE = usageText(`usage: persian-rug train [flags]
 
-Trains the toy model y = act(W_out W_in x + b) of PAPER.md §1 with Adam on fresh samples.
+Trains the toy model y = act(W_out W_in x + b) of docs/theory.md §1 with Adam on fresh samples.
 Defaults: the paper's notebook example (n = 512, m = 128, p = 0.045, batch 1024, lr = 3e-3/sqrt(n)).`, TRAIN_FLAGS);
 
 /** Config flags that do not change results and may differ on resume. */

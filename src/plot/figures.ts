@@ -1,4 +1,4 @@
-// The paper's figures (PAPER.md §6) from sweep records: heat maps over (p, r) per n, loss vs r and vs p, W histograms.
+// The paper's figures (docs/theory.md §6) from sweep records: heat maps over (p, r) per n, loss vs r and vs p, W histograms.
 // Titles, axis labels and legends are built from the records (kinds, n, p, r) and the field schema of record.ts.
 import { linearLoss, optimalSymmetricLoss } from '../theory/index.js';
 import { STATISTIC_FIELDS, type Histogram, type SweepRecord } from '../sweep/record.js';

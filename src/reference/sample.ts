@@ -1,4 +1,4 @@
-// Plain-TS twin of assembly/sample.ts: the data sampler of PAPER.md §1, bit-identical to the kernel.
+// Plain-TS twin of assembly/sample.ts: the data sampler of docs/theory.md §1, bit-identical to the kernel.
 import { randomSeed, randomNext4 } from './random.js';
 
 /** CSR batch: sample b's active features are indices[offsets[b] .. offsets[b + 1]). */

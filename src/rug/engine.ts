@@ -6,7 +6,7 @@ import { sampleBatch, sampleThresholds } from '../reference/sample.js';
 import { rugProject, rugLoss } from '../reference/hadamard.js';
 import type { Rug } from './rug.js';
 
-/** Batch of the paper's recipe (PAPER.md §5) and of the evaluation. */
+/** Batch of the paper's recipe (docs/theory.md §5) and of the evaluation. */
 export const RUG_BATCH = 512;
 
 /**

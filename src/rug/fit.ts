@@ -60,7 +60,7 @@ export interface AdamRugResult extends RugFit {
 }
 
 /**
- * The paper's recipe (PAPER.md §5): A = 1, mu = 0, Adam (betas 0.9, 0.999, eps of the project's Adam) at
+ * The paper's recipe (docs/theory.md §5): A = 1, mu = 0, Adam (betas 0.9, 0.999, eps of the project's Adam) at
  * lr 0.3 / sqrt(n), batch 512, ceil(10,000 / 512) steps of fresh samples per epoch from stream (seed,
  * 'train') (the same samples for every row set), best of `rowSets` row sets by the last epoch's mean loss.
  * Gradients are exact for the batch: dL/dA = (2 / (B n)) sum [y > 0](y - x)(h + mu), dL/dmu = A (2 / (B n)) sum [y > 0](y - x).

@@ -1,4 +1,4 @@
-// The Persian rug (PAPER.md §5): construction, batches on wasm or JS, fits of (A, mu), Monte-Carlo loss, images.
+// The Persian rug (docs/theory.md §5): construction, batches on wasm or JS, fits of (A, mu), Monte-Carlo loss, images.
 export {
   MAX_HADAMARD_ORDER, checkHadamardOrder, checkHidden, popcount, hadamardEntry, hadamardRows, chooseRows, rugFromRows, createRug,
   rugMatrixEntry, rugMatrixBlock, rugWeights, rugInterferenceMean, rugEffectiveBias, theoryRugFit,

@@ -1,4 +1,4 @@
-// The Persian rug of PAPER.md §5: Sylvester-Hadamard rows S, W_in = H_S, W_out = H_S^T / m, y = ReLU(A (W x + mu)).
+// The Persian rug of docs/theory.md §5: Sylvester-Hadamard rows S, W_in = H_S, W_out = H_S^T / m, y = ReLU(A (W x + mu)).
 import type { ModelWeights } from '../api.js';
 import { randomSeed, randomFillU32, streamKey } from '../reference/random.js';
 import { walshHadamardTransform } from '../reference/hadamard.js';
@@ -140,7 +140,7 @@ export interface RugFit {
 }
 
 /**
- * The theory's optimum without training (PAPER.md §4-5): (a, c) of L*(p, r = m / n), A = a,
+ * The theory's optimum without training (docs/theory.md §4-5): (a, c) of L*(p, r = m / n), A = a,
  * mu = c / A - E nu. a = 0 (possible only when the optimum is the constant output) gives A = 0, mu = 0.
  */
 export function theoryRugFit(rug: Rug, p: number): RugFit & { theoryLoss: number; a: number; c: number } {

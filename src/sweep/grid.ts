@@ -69,7 +69,7 @@ export function cellKey(kind: SweepKind, n: number, m: number, p: number, seed: 
   return `${kind}/n=${n}/m=${m}/p=${p}/seed=${seed}`;
 }
 
-/** m = max(1, floor(n r)), the paper's grid rule (PAPER.md §1). */
+/** m = max(1, floor(n r)), the paper's grid rule (docs/theory.md §1). */
 export function hiddenFromRatio(n: number, r: number): number {
   return Math.max(1, Math.floor(n * r));
 }

@@ -32,14 +32,14 @@ export interface SweepRecord {
   trainLoss: number | null;
   /** Trained: held-out loss; rug: Monte-Carlo loss; theory: L*; linear: (1 - r) v. */
   evalLoss: number;
-  /** L*(p, m / n) of PAPER.md §4 and its optimum. */
+  /** L*(p, m / n) of docs/theory.md §4 and its optimum. */
   theoryLoss: number;
   theory: { a: number; c: number; sigma: number; kappa: number };
   /** Output 0 (p / 3), best constant (v), best rank-m linear ((1 - r) v). */
   baselines: { zero: number; constant: number; linear: number };
   training?: { steps: number; stopReason: StopReason; samplesPerSecond: number; evalSamples: number; config: Omit<ResolvedTrainConfig, 'importance'> };
   rug?: { fit: 'theory' | 'adam'; A: number; mu: number; lossStdErr: number; samples: number; rowSet: number };
-  /** Trained cells: PAPER.md §2 (see STATISTIC_FIELDS); NaN where a statistic is undefined (files before the
+  /** Trained cells: docs/theory.md §2 (see STATISTIC_FIELDS); NaN where a statistic is undefined (files before the
    *  non-finite encoding of src/io/json.ts hold null there, which readers accept). */
   statistics?: Record<StatisticName, number | null>;
   histograms?: { diagonal: Histogram; offDiagonal: Histogram };
@@ -81,7 +81,7 @@ export const STATISTIC_FIELDS = [
 ] as const;
 export type StatisticName = (typeof STATISTIC_FIELDS)[number]['name'];
 
-/** The statistics of PAPER.md §6's heat maps, in the paper's order. */
+/** The statistics of docs/theory.md §6's heat maps, in the paper's order. */
 export const PAPER_HEATMAP_STATISTICS: readonly StatisticName[] = [
   'diagonalDelta', 'biasDelta', 'interferenceVarianceDelta', 'interferenceMeanDelta', 'ksPValueMedian', 'lyapunovMax',
 ];

@@ -1,4 +1,4 @@
-// High-sparsity asymptotics of L*(p, r) and the MMSE floor of any elementwise activation (PAPER.md §4).
+// High-sparsity asymptotics of L*(p, r) and the MMSE floor of any elementwise activation (docs/theory.md §4).
 import { checkFeatureProbability, dataVariance } from './loss.js';
 import { normalPdf } from './normal.js';
 import { checkRatio, kappaSquared, optimalSymmetricLoss } from './optimum.js';

@@ -1,8 +1,8 @@
-// Loss of a permutation-symmetric model in closed form (PAPER.md §3): L(a, c, sigma; p).
+// Loss of a permutation-symmetric model in closed form (docs/theory.md §3): L(a, c, sigma; p).
 import { reluMean, reluMoments, reluSecondMoment } from './normal.js';
 import { gaussLegendre } from './quadrature.js';
 
-/** Moments of one data coordinate x (PAPER.md §1): x ~ U[0, 1) with probability p, else 0. */
+/** Moments of one data coordinate x (docs/theory.md §1): x ~ U[0, 1) with probability p, else 0. */
 export interface DataMoments {
   /** E x = p / 2 */
   mean: number;
@@ -106,7 +106,7 @@ function piecewiseQuadratic(a: number, c: number): number {
 }
 
 /**
- * L(a, c, sigma; p) = (1 - p) Q(c, s) + p I(a, c, s),  s = sigma sqrt(v(p))   (PAPER.md §3):
+ * L(a, c, sigma; p) = (1 - p) Q(c, s) + p I(a, c, s),  s = sigma sqrt(v(p))   (docs/theory.md §3):
  * per-feature MSE of y = ReLU(a x + c + s Z) for x from the data distribution, Z ~ N(0, 1) the Gaussian
  * interference of variance v sigma^2. a: diagonal weight, c = b + E nu: effective bias, sigma >= 0: off-diagonal
  * row norm. Relative error < 1e-14 at the 40-digit reference points of the tests (see onFeatureLoss).

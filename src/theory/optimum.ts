@@ -1,4 +1,4 @@
-// The best permutation-symmetric model L*(p, r) (PAPER.md §4) and the baselines it is compared with.
+// The best permutation-symmetric model L*(p, r) (docs/theory.md §4) and the baselines it is compared with.
 import { checkFeatureProbability, dataVariance, symmetricLoss } from './loss.js';
 import { sparseLimitOptimum } from './sparseLimit.js';
 
@@ -139,7 +139,7 @@ function nelderMead(
 }
 
 /**
- * L*(p, r) = min over (a, c) of L(a, c, sigma = |a| sqrt((1 - r) / r); p)   (PAPER.md §4), p and r in (0, 1].
+ * L*(p, r) = min over (a, c) of L(a, c, sigma = |a| sqrt((1 - r) / r); p)   (docs/theory.md §4), p and r in (0, 1].
  *
  * Search: the loss on a 49 x 97 grid (a in [-0.25, 3]; c = 0, +-[1e-7, 3] geometric and +-kappa [0.01, 30]
  * geometric, quarter decades), then Nelder-Mead

@@ -1,4 +1,4 @@
-// The p -> 0 limit of L*(p, r) (PAPER.md §4 "r >> p, p -> 0"), computed where the quadrature optimiser cannot
+// The p -> 0 limit of L*(p, r) (docs/theory.md §4 "r >> p, p -> 0"), computed where the quadrature optimiser cannot
 // resolve a - 1 ~ kappa ln(1/p)^(1/2) next to 1 in f64, down to the smallest positive double.
 import { CF_THRESHOLD, reluMoments, scaledTailMoments } from './normal.js';
 

@@ -1,4 +1,4 @@
-// Large-scale statistics of a trained model (PAPER.md §2) and the loss the symmetric theory predicts from them.
+// Large-scale statistics of a trained model (docs/theory.md §2) and the loss the symmetric theory predicts from them.
 import { randomNext4, randomSeed, streamKey } from '../reference/random.js';
 import { kolmogorovSmirnov } from './kolmogorov.js';
 import { checkFeatureProbability, dataVariance, symmetricLoss } from './loss.js';
@@ -103,7 +103,7 @@ export interface ModelStatistics {
     skewness: number;
     excessKurtosis: number;
   };
-  /** mean over rows of L(W_ii, b_i + E nu_i, sigma_i; p) (PAPER.md §3, per-row version) */
+  /** mean over rows of L(W_ii, b_i + E nu_i, sigma_i; p) (docs/theory.md §3, per-row version) */
   predictedLoss: number;
   /** L(mean W_ii, mean (b_i + E nu_i), sqrt(mean sigma_i^2); p): the fully symmetric summary */
   meanFieldLoss: number;
@@ -247,7 +247,7 @@ export function typescriptRowPass(input: ModelStatisticsInput, rows: Int32Array)
 }
 
 /**
- * All statistics of PAPER.md §2 for one model. The entries of W enter only through options.rowPass (O(n^2 m);
+ * All statistics of docs/theory.md §2 for one model. The entries of W enter only through options.rowPass (O(n^2 m);
  * the plain-TS default measured 24 s for n = 4096, m = 1024 in node 20, one thread; the wasm pass of
  * src/measure/wasmRows.ts is ~30x faster); the rest is O(n) plus the sampled interference
  * (O(samplesPerRow (n + sampleRows n p))) and the rank from the m x m Gram matrices (O(n m^2 + m^3), plain TS,
@@ -352,7 +352,7 @@ export function modelStatistics(input: ModelStatisticsInput, options: ModelStati
 }
 
 /**
- * Samples x from the data distribution (PAPER.md §1: feature on when u32 <= ceil(p 2^32) - 1, value
+ * Samples x from the data distribution (docs/theory.md §1: feature on when u32 <= ceil(p 2^32) - 1, value
  * (u32 >>> 8) 2^-24) with the 'statistics' stream of the project PRNG; every sample serves all sampled rows.
  */
 function sampleInterference(

@@ -1,4 +1,4 @@
-// Initial weights as torch.nn.Linear: every weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PAPER.md §1).
+// Initial weights as torch.nn.Linear: every weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (docs/theory.md §1).
 // Drawn from the seed's 'init' stream: W_in (m x n row-major) at counter 0, W_out (n x m) at 1, b at 2.
 import type { ModelWeights, ResolvedTrainConfig } from '../api.js';
 import { randomSeed, randomFillUniform, streamKey } from '../reference/random.js';

@@ -1,46 +1,9 @@
-// Two-core training: gradient shard 1 and update share 1 run on a second thread that shares the wasm memory
-// (threads build).
-//
-// The threads synchronize through a control block in the shared memory (Int32 words):
-//   [0] request count (main increments, then notifies)   [1] done count (worker: update share finished)
-//   [2] command: 1 train shard, 2 exit                    [3] step   [4] error flag
-//   [5] shard count (worker: gradients ready)             [6] go count (main: both gradients ready)
-//   f64 at byte 32: the shard's loss sum.
-// A step: main writes step and command and bumps the request count; both threads run their shard; main waits
-// for shard = request, then sets go = request; both run their update share; main waits for done = request.
-// Waits spin briefly before sleeping in Atomics.wait (a hand-off inside a step would otherwise cost a futex
-// wake-up, tens of microseconds, several times a step).
+// Two-core training: gradient shard 1 and update share 1 run on a second thread (shardWorker.ts) that shares the
+// wasm memory (threads build); the control block and the step's hand-offs are in shardProtocol.ts.
+import { host } from '#host';
 import type { ShardPlan, ShardRunner } from './model.js';
 import type { WasmKernels } from '../wasm/kernels.js';
-
-export const CONTROL_BYTES = 48;
-export const COMMAND_TRAIN = 1;
-export const COMMAND_EXIT = 2;
-export const REQUEST = 0, DONE = 1, COMMAND = 2, STEP = 3, ERROR = 4, SHARD = 5, GO = 6;
-/** A shard takes milliseconds; a worker silent this long has died. */
-const WAIT_LIMIT_MS = 120_000;
-/** Polls before sleeping: about 50-100 microseconds. */
-const SPIN_POLLS = 20_000;
-
-/** Waits until control[index] is `value` (spinning first); false if limitMs passed (Infinity: never). */
-export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity): boolean {
-  for (let i = 0; i < SPIN_POLLS; i++) if (Atomics.load(control, index) === value) return true;
-  const started = Date.now();
-  for (;;) {
-    const seen = Atomics.load(control, index);
-    if (seen === value) return true;
-    if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && Date.now() - started > limitMs) return false;
-  }
-}
-
-/** What the shard worker receives once: the module, the shared memory and where everything is. */
-export interface ShardWorkerInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  plan: ShardPlan<number>;
-  controlPtr: number;
-  statePtr: number;
-}
+import { COMMAND, COMMAND_EXIT, COMMAND_TRAIN, CONTROL_BYTES, DONE, ERROR, GO, REQUEST, SHARD, STEP, WAIT_LIMIT_MS, waitForValue, type ShardWorkerInit } from './shardProtocol.js';
 
 interface ThreadHandle {
   post(message: ShardWorkerInit): void;
@@ -48,39 +11,18 @@ interface ThreadHandle {
   terminate(): void;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
-/** Can this host run two threads on one shared wasm memory? (node: yes; browsers: only cross-origin isolated pages.) */
-export function sharedMemoryAvailable(): boolean {
-  if (typeof SharedArrayBuffer === 'undefined') return false;
-  return isNode || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-}
-
-/** The shard worker's script: dist/worker/shardWorker.js (also when this file runs from src/ under a TS runner). */
-function shardWorkerUrl(): URL {
-  const url = new URL('../worker/shardWorker.js', import.meta.url);
-  return url.protocol === 'file:' && /\/src\/worker\/shardWorker\.js$/.test(url.pathname)
-    ? new URL(url.href.replace(/\/src\/worker\/shardWorker\.js$/, '/dist/worker/shardWorker.js'))
-    : url;
-}
-
+/** The shard worker (./shardWorker.js, started by the host module) and its first message ('ready'). */
 async function spawn(): Promise<ThreadHandle> {
-  if (isNode) {
-    const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
-    const worker = new Worker(shardWorkerUrl());
-    worker.unref();
-    const ready = new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-    });
-    return { post: (m) => worker.postMessage(m), ready, terminate: () => void worker.terminate() };
-  }
-  const worker = new Worker(shardWorkerUrl(), { type: 'module' });
+  // The literal `new Worker(new URL(...), { type: 'module' })` is what bundlers find and bundle (browsers).
+  const worker = await host.spawnWorker(import.meta.url, 'shardWorker.js', () => new Worker(new URL('./shardWorker.js', import.meta.url), { type: 'module' }), { unref: true });
+  const endpoint = host.endpointOf(worker);
+  let unwatch = (): void => undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    worker.addEventListener('message', () => resolve(), { once: true });
-    worker.addEventListener('error', (e) => reject(new Error(`shard worker failed: ${e.message}`)), { once: true });
+    const onMessage = (): void => { endpoint.removeEventListener('message', onMessage); unwatch(); resolve(); };
+    endpoint.addEventListener('message', onMessage);
+    unwatch = host.watchCrash(worker, (error) => reject(new Error(`the second training thread failed to start: ${error.message}`)));
   });
-  return { post: (m) => worker.postMessage(m), ready, terminate: () => worker.terminate() };
+  return { post: (m) => endpoint.postMessage(m), ready, terminate: () => void worker.terminate() };
 }
 
 /** Starts a worker that runs shard `plan` on `kernels`' shared memory; returns the Model's ShardRunner. */

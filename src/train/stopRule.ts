@@ -1,4 +1,4 @@
-// The paper's stop rule (PAPER.md §1): stop when the mean of the last `window` step losses is no longer
+// The paper's stop rule (docs/theory.md §1): stop when the mean of the last `window` step losses is no longer
 // below the mean of the `window` before it; checked at epoch ends.
 
 export const STOP_WINDOW = 200;

@@ -4,16 +4,17 @@ import { ConfigError, resolveTrainConfig, stepsPerEpoch } from './config.js';
 import { GRADIENT_SHARDS, Model, modelBytes } from './model.js';
 import { ReferenceKernels } from '../reference/kernels.js';
 import { WasmKernels } from '../wasm/kernels.js';
-import { compileKernels, createSharedMemory, instantiateKernels } from '../wasm/module.js';
-import { sharedMemoryAvailable, startThreadShardRunner } from './parallel.js';
+import { compileKernels, createSharedMemory, instantiateKernels, type KernelSource } from '../wasm/module.js';
+import { startThreadShardRunner } from './parallel.js';
+import { host } from '#host';
 import { WASM_MEMORY_LIMIT_BYTES, formatBytes } from '../wasm/arena.js';
 import { shouldStopTraining, STOP_WINDOW } from './stopRule.js';
 
 export interface CreateTrainerOptions {
-  /** Precompiled kernels module or its bytes (browsers, bundlers, workers); default: the package's build/release.wasm. */
-  wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
-  /** The threads build (shared memory) for two-core runs, likewise; default: build/threads.wasm. */
-  threadsWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+/** The release build: compiled module, bytes or URL (hosts whose bundler cannot emit it); default: the package's build/release.wasm. */
+  wasm?: KernelSource;
+  /** The threads build (shared memory) for two-core runs, likewise; default: the package's build/threads.wasm. */
+  threadsWasm?: KernelSource;
   /** Initial weights instead of the seeded nn.Linear init. */
   weights?: ModelWeights;
   /** Continue a run from this checkpoint (same config; the result equals the uninterrupted run bit for bit). */
@@ -25,9 +26,10 @@ export async function createTrainer(input: Partial<TrainConfig>, options: Create
   const config = resolveTrainConfig(input);
   if (options.resume) checkResumable(config, options.resume);
   checkModelMemory(config);
-  const model = await createModel(config, options);
+  const threads = config.backend === 'js' ? 1 : await resolveThreads(config);
+  const model = await createModel(config, threads, options);
   if (options.resume) model.restore(options.resume.step, options.resume.weights, options.resume.adam);
-  return new LocalTrainer(model, options.resume?.lossHistory ?? []);
+  return new LocalTrainer(model, threads, options.resume?.lossHistory ?? []);
 }
 
 /**
@@ -42,9 +44,8 @@ export function checkModelMemory(config: ResolvedTrainConfig): void {
   }
 }
 
-async function createModel(config: ResolvedTrainConfig, options: CreateTrainerOptions): Promise<Model<unknown>> {
+async function createModel(config: ResolvedTrainConfig, threads: number, options: CreateTrainerOptions): Promise<Model<unknown>> {
   if (config.backend === 'js') return new Model(new ReferenceKernels(), config, options.weights) as Model<unknown>;
-  const threads = await resolveThreads(config);
   if (threads < 2) return new Model(await WasmKernels.create(options.wasm), config, options.weights) as Model<unknown>;
   const module = await compileKernels(options.threadsWasm, 'threads');
   const kernels = new WasmKernels(await instantiateKernels(module, createSharedMemory()));
@@ -66,29 +67,27 @@ function checkResumable(config: ResolvedTrainConfig, checkpoint: TrainCheckpoint
   }
 }
 
-/** threads = 0 means min(GRADIENT_SHARDS, cores) where shared wasm memory is available; 1 otherwise. */
+/**
+ * threads = 0 means min(GRADIENT_SHARDS, cores) where shared wasm memory is available; 1 otherwise, said once
+ * on the console (a page that is not cross-origin isolated).
+ */
 async function resolveThreads(config: ResolvedTrainConfig): Promise<number> {
-  if (config.threads === 1 || !sharedMemoryAvailable()) {
-    if (config.threads === 2 && !sharedMemoryAvailable()) {
-      throw new ConfigError('threads (--threads) = 2 needs SharedArrayBuffer (node, or a cross-origin isolated page); use 1 or 0');
-    }
+  const missing = host.sharedMemoryMissing();
+  if (config.threads === 2 && missing) {
+    throw new ConfigError(`threads (--threads) = 2 needs SharedArrayBuffer, and ${missing}; use 1 or 0`);
+  }
+  if (config.threads === 1) return 1;
+  if (missing) {
+    host.noteOnce('shared-memory', `persian-rug: training on one thread: ${missing}`);
     return 1;
   }
   if (config.threads === 2) return 2;
-  return Math.min(GRADIENT_SHARDS, await availableCores());
-}
-
-async function availableCores(): Promise<number> {
-  if (typeof process !== 'undefined' && typeof process.versions?.node === 'string') {
-    const os = await import(/* @vite-ignore */ 'node:os' as string) as typeof import('node:os');
-    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  }
-  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+  return Math.min(GRADIENT_SHARDS, await host.availableCores());
 }
 
 class LocalTrainer implements Trainer {
   readonly config: ResolvedTrainConfig;
-  constructor(private readonly model: Model<unknown>, private readonly losses: number[]) {
+  constructor(private readonly model: Model<unknown>, private readonly threads: number, private readonly losses: number[]) {
     this.config = model.config;
   }
 
@@ -163,6 +162,7 @@ class LocalTrainer implements Trainer {
     return {
       config: c,
       backend: c.backend,
+      threads: this.threads,
       steps: losses.length,
       stopReason,
       ...(divergence ? { divergence } : {}),

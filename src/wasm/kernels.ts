@@ -1,7 +1,7 @@
 // KernelSet over one wasm instance: buffers are byte offsets in its memory; calls pass offsets, never copies.
 import type { KernelSet, BufferKind } from '../train/kernels.js';
 import { WasmArena } from './arena.js';
-import { compileKernels, createSharedMemory, instantiateKernels, type KernelExports, type WasmBuild } from './module.js';
+import { compileKernels, createSharedMemory, instantiateKernels, type KernelExports, type KernelSource, type WasmBuild } from './module.js';
 
 const BYTES: Record<BufferKind, number> = { f32: 4, i32: 4, u32: 4, f64: 8 };
 
@@ -17,7 +17,7 @@ export class WasmKernels implements KernelSet<number> {
     this.statePtr = statePtr ?? this.arena.allocate(80);
   }
 
-  static async create(source?: WebAssembly.Module | ArrayBuffer | Uint8Array, build: WasmBuild = 'release'): Promise<WasmKernels> {
+  static async create(source?: KernelSource, build: WasmBuild = 'release'): Promise<WasmKernels> {
     const memory = build === 'threads' ? createSharedMemory() : undefined;
     return new WasmKernels(await instantiateKernels(await compileKernels(source, build), memory));
   }

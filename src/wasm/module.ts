@@ -1,5 +1,6 @@
-// Loads and instantiates the kernels module: wasm bytes from the package (node: file, browser: fetch) or the caller.
+// Loads and instantiates the kernels module: wasm bytes from the package (the host reads or fetches them) or the caller.
 import { instantiate } from '@assemblyscript/loader';
+import { host } from '#host';
 
 /** The raw wasm ABI of assembly/index.ts (byte offsets and scalars). */
 export interface KernelExports {
@@ -48,33 +49,52 @@ export interface KernelExports {
   ): void;
 }
 
-/** release: SIMD, own memory; debug: assertions on; threads: SIMD with an imported shared memory (two-core runs). */
-export type WasmBuild = 'release' | 'debug' | 'threads';
+/** release: SIMD, own memory; threads: SIMD with an imported shared memory (two-core runs). */
+export type WasmBuild = 'release' | 'threads';
+
+/**
+ * Where a build comes from when the caller supplies it: the compiled module, its bytes, or its URL
+ * (a URL object or string; node, Deno and Bun read file: URLs from disk).
+ */
+export type KernelSource = WebAssembly.Module | ArrayBuffer | Uint8Array | URL | string;
+
+/** The option that supplies each build (createTrainer, createWorkerTrainer, createTrainerPool). */
+const OPTION: Record<WasmBuild, string> = { release: 'wasm', threads: 'threadsWasm' };
+
+/**
+ * URL of a build's wasm file inside the package (build/ sits two levels above src/wasm and dist/wasm). One literal
+ * `new URL('...', import.meta.url)` per build: the form bundlers (Vite, webpack, Rollup plugins) find and emit.
+ */
+export function wasmUrl(build: WasmBuild = 'release'): URL {
+  return build === 'threads' ? new URL('../../build/threads.wasm', import.meta.url) : new URL('../../build/release.wasm', import.meta.url);
+}
 
 let compiled: Partial<Record<WasmBuild, Promise<WebAssembly.Module>>> = {};
 
-/** URL of a build's wasm file inside the package (build/ sits two levels above src/wasm and dist/wasm). */
-export function wasmUrl(build: WasmBuild = 'release'): URL {
-  return new URL(`../../build/${build}.wasm`, import.meta.url);
+const describe = (build: WasmBuild): string => `the wasm kernels (${build} build, build/${build}.wasm)`;
+
+async function compileFrom(url: URL, build: WasmBuild): Promise<WebAssembly.Module> {
+  const bytes = await host.readBytes(url, describe(build));
+  return WebAssembly.compile(bytes as BufferSource);
 }
 
-async function readBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
-  if (url.protocol === 'file:') {
-    const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
-    return fs.readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`cannot load the kernels from ${url.href}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-/** Compiles the kernels module once per build (or takes a module / bytes from the caller). */
-export function compileKernels(source?: WebAssembly.Module | ArrayBuffer | Uint8Array, build: WasmBuild = 'release'): Promise<WebAssembly.Module> {
+/**
+ * Compiles a build once (cached per build), or the caller's module / bytes / URL. Errors name the file, the
+ * fix that fits this host, and the option that supplies the build.
+ */
+export function compileKernels(source?: KernelSource, build: WasmBuild = 'release'): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  const hint = (error: unknown): never => {
+    const message = (error as Error).message;
+    throw new Error(/--allow-read/.test(message) ? message : `${message} (or pass the ${build} build yourself as the \`${OPTION[build]}\` option: a WebAssembly.Module, its bytes or its URL)`);
+  };
+  if (typeof source === 'string' || source instanceof URL) {
+    return compileFrom(new URL(source, globalThis.location?.href), build).catch(hint);
+  }
   if (source) return WebAssembly.compile(source as BufferSource);
-  compiled[build] ??= readBytes(wasmUrl(build)).then((bytes) => WebAssembly.compile(bytes as BufferSource)).catch((error: unknown) => {
+  compiled[build] ??= compileFrom(wasmUrl(build), build).catch((error: unknown) => {
     compiled = {};
-    throw new Error(`cannot load the wasm kernels (${wasmUrl(build).href}); run \`npm run build\` first: ${(error as Error).message}`);
+    return hint(error);
   });
   return compiled[build]!;
 }
@@ -88,7 +108,7 @@ export function createSharedMemory(): WebAssembly.Memory {
 }
 
 /**
- * An instance of the kernels module: with its own memory (release, debug), or on `memory` (threads build;
+ * An instance of the kernels module: with its own memory (release), or on `memory` (threads build;
  * several instances on one shared memory see the same buffers).
  */
 export async function instantiateKernels(module: WebAssembly.Module, memory?: WebAssembly.Memory): Promise<KernelExports> {

@@ -1,9 +1,9 @@
 // The client side: a Trainer whose model lives in a worker (node or browser), over one comlink connection.
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { ModelWeights, TrainCheckpoint, TrainConfig, TrainOptions, TrainProgress, Trainer } from '../api.js';
-import { compileKernels } from '../wasm/module.js';
-import { sharedMemoryAvailable } from '../train/parallel.js';
-import { endpointOf, spawnWorker, watchCrash, type WorkerLike } from './host.js';
+import { compileKernels, type KernelSource } from '../wasm/module.js';
+import { host } from '#host';
+import type { WorkerLike } from '../host/types.js';
 import { PROTOCOL_VERSION, type RemoteTrainer, type WorkerApi } from './protocol.js';
 
 /** A Trainer in a worker; `cancel()` stops a run in progress at its next chunk boundary. */
@@ -14,10 +14,10 @@ export interface WorkerTrainer extends Trainer {
 export interface WorkerTrainerOptions {
   /** A worker running persian-rug/worker (dist/worker/worker.js); default: a new one, terminated by dispose(). */
   worker?: WorkerLike;
-  /** Kernels module or its bytes; compiled once in this thread and sent as a WebAssembly.Module. */
-  wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  /** The release build: module, bytes or URL; compiled once in this thread and sent as a WebAssembly.Module. */
+  wasm?: KernelSource;
   /** The threads build likewise (runs with threads != 1 where shared memory exists); default: the package's. */
-  threadsWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  threadsWasm?: KernelSource;
   /** Initial weights instead of the seeded init. */
   weights?: ModelWeights;
   /** Continue a run from this checkpoint (same config); equals the uninterrupted run bit for bit. */
@@ -42,12 +42,12 @@ export class WorkerConnection {
   }
 
   private constructor(readonly worker: WorkerLike) {
-    this.api = wrap<WorkerApi>(endpointOf(worker));
+    this.api = wrap<WorkerApi>(host.endpointOf(worker));
     let reject!: (error: Error) => void;
     this.crashed = new Promise<never>((_, r) => { reject = r; });
     this.crashed.catch(() => undefined);
     this.fail = (error) => { this.crashError ??= error; reject(this.crashError); };
-    this.unwatch = watchCrash(worker, this.fail);
+    this.unwatch = host.watchCrash(worker, this.fail);
   }
 
   /** Resolves with the call's value, or rejects if the worker dies first. */
@@ -69,6 +69,11 @@ export class WorkerConnection {
   }
 }
 
+/** A new worker on this package's worker entry (worker.js); the literal `new Worker(new URL(...))` lets bundlers find it. */
+export function spawnTrainerWorker(): Promise<WorkerLike> {
+  return host.spawnWorker(import.meta.url, 'worker.js', () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+}
+
 /** The modules a worker needs for this config, compiled here once (cached per build by compileKernels). */
 export interface KernelModules {
   wasm?: WebAssembly.Module;
@@ -78,7 +83,7 @@ export interface KernelModules {
 export async function kernelsFor(config: Partial<TrainConfig>, sources: Pick<WorkerTrainerOptions, 'wasm' | 'threadsWasm'>): Promise<KernelModules> {
   if (config.backend === 'js') return {};
   const wasm = await compileKernels(sources.wasm);
-  if (config.threads === 1 || !sharedMemoryAvailable()) return { wasm };
+  if (config.threads === 1 || !host.sharedMemoryAvailable()) return { wasm };
   // A missing threads build is not fatal here: a run that needs it reports the error from its worker.
   const threadsWasm = await compileKernels(sources.threadsWasm, 'threads').catch((error: unknown) => {
     if (sources.threadsWasm) throw error;
@@ -159,7 +164,7 @@ class ProxyTrainer implements WorkerTrainer {
  */
 export async function createWorkerTrainer(config: Partial<TrainConfig>, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
   const modules = await kernelsFor(config, options);
-  const connection = WorkerConnection.of(options.worker ?? await spawnWorker());
+  const connection = WorkerConnection.of(options.worker ?? await spawnTrainerWorker());
   try {
     await connection.checkVersion();
     return await openWorkerTrainer(connection, config, modules, options.weights, !options.worker, options.resume);

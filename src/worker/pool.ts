@@ -4,10 +4,11 @@
 // inside the worker) rejects on its own; a worker that dies fails only the job it was running and is
 // replaced before the slot takes the next job. Later, a data-parallel run can lease several slots at once
 // (one per half of a batch) through the same connections; nothing here assumes one job per worker forever.
-import { compileKernels } from '../wasm/module.js';
+import { compileKernels, type KernelSource } from '../wasm/module.js';
 import type { ModelWeights, TrainConfig, TrainProgress, TrainResult } from '../api.js';
-import { kernelsFor, openWorkerTrainer, WorkerConnection, type KernelModules } from './client.js';
-import { hardwareConcurrency, spawnWorker, type WorkerLike } from './host.js';
+import { kernelsFor, openWorkerTrainer, spawnTrainerWorker, WorkerConnection, type KernelModules } from './client.js';
+import { host } from '#host';
+import type { WorkerLike } from '../host/types.js';
 
 export interface TrainJob {
   /** threads defaults to 1 here (the pool already spreads jobs over the cores); give 0 or 2 to override. */
@@ -33,9 +34,9 @@ export interface TrainerPoolOptions {
   /** Number of workers; default: the logical cores (node os.availableParallelism(), navigator.hardwareConcurrency). */
   size?: number;
   /** Kernels module or bytes, compiled once here and handed to every worker; default: the package's wasm. */
-  wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  wasm?: KernelSource;
   /** The threads build likewise, for jobs that ask for threads != 1. */
-  threadsWasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  threadsWasm?: KernelSource;
   /** Starts a worker on persian-rug/worker; default: the package's own entry (node or browser). */
   createWorker?: () => WorkerLike | Promise<WorkerLike>;
 }
@@ -122,12 +123,12 @@ export class TrainerPool {
 
 /** A pool of `size` workers (default: all logical cores); the kernels are compiled once, here. */
 export async function createTrainerPool(options: TrainerPoolOptions = {}): Promise<TrainerPool> {
-  const size = options.size ?? await hardwareConcurrency();
+  const size = options.size ?? await host.availableCores();
   if (!Number.isInteger(size) || size < 1 || size > 1024) throw new RangeError(`pool size = ${size} is not an integer in [1, 1024]`);
   // Compile once, up front (compileKernels caches the package's builds; caller bytes are compiled here once).
   const sources = {
     wasm: options.wasm && !(options.wasm instanceof WebAssembly.Module) ? await compileKernels(options.wasm) : options.wasm,
     threadsWasm: options.threadsWasm && !(options.threadsWasm instanceof WebAssembly.Module) ? await compileKernels(options.threadsWasm, 'threads') : options.threadsWasm,
   };
-  return new TrainerPool(size, sources, options.createWorker ?? spawnWorker);
+  return new TrainerPool(size, sources, options.createWorker ?? spawnTrainerWorker);
 }

@@ -2,7 +2,7 @@
 import { expose, proxy, releaseProxy, transfer, type Remote } from 'comlink';
 import type { Trainer, TrainCheckpoint, TrainConfig, TrainProgress } from '../api.js';
 import { createTrainer } from '../train/trainer.js';
-import { parentEndpoint } from './host.js';
+import { host } from '#host';
 import { PROTOCOL_VERSION, type RemoteTrainer, type RemoteTrainerOptions, type WorkerApi } from './protocol.js';
 
 /** The distinct buffers of a checkpoint's arrays (fresh copies: the trainer keeps none of them). */
@@ -72,4 +72,4 @@ const api: WorkerApi = {
   },
 };
 
-void parentEndpoint().then((endpoint) => expose(api, endpoint));
+expose(api, host.parentEndpoint());

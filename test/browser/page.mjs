@@ -1,5 +1,7 @@
-// Browser tests (`npm run test:browser`): the built page in headless Chromium trains in a Web Worker; its weights
-// must equal node's in-process run bit for bit, and its screenshot must show the loss curve and the W image.
+// Browser tests (`npm run test:browser`): the built page in headless Chromium, served with COOP/COEP (vite preview),
+// is cross-origin isolated and trains in a Web Worker on two threads; its weights must equal node's in-process run
+// (one thread) bit for bit, and its screenshot must show the loss curve and the W image. Served by a plain static
+// server that sends no headers, the page isolates itself through coi-serviceworker and trains on two threads too.
 // Needs `npm run build` (dist/, build/release.wasm). Last line: `N passed, N failed` (or a clear SKIPPED line).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,14 +31,34 @@ if (!existsSync(CHROMIUM)) {
   console.log(`${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length} failed`);
   process.exit(results.every(Boolean) ? 0 : 1);
 }
-for (const file of ['dist/index.js', 'build/release.wasm']) {
+for (const file of ['dist/index.js', 'build/release.wasm', 'build/threads.wasm']) {
   if (!existsSync(join(repo, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
+}
+
+/** A static file server that sends no COOP/COEP headers (like GitHub Pages), on a free port. */
+async function serveStatic(root) {
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png' };
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 const { build, preview } = await import('vite');
 const { chromium } = await import('playwright-core');
 await build({ configFile, logLevel: 'warn' });
-const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 4180, strictPort: false } });
+const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
 const url = server.resolvedUrls.local[0];
 const userDataDir = mkdtempSync(join(tmpdir(), 'persian-rug-chromium-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -54,11 +76,12 @@ try {
   const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(RUN).map(([k, v]) => [k, String(v)])), autostart: '1' });
   await page.goto(`${url}?${query}`);
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 30_000 });
-  const shown = await page.evaluate(() => ({ ...document.body.dataset, status: document.getElementById('status')?.textContent ?? '' }));
+  const shown = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated, status: document.getElementById('status')?.textContent ?? '' }));
   check('the page trains in a Web Worker to the end', shown.state === 'done' && shown.steps === String(RUN.steps), shown.status);
+  check('served with COOP/COEP the page is cross-origin isolated and trains on two threads', shown.isolated === true && shown.threads === '2', `crossOriginIsolated ${shown.isolated}, threads ${shown.threads}`);
 
   const { createTrainer, weightsFingerprint, lossHistoryFingerprint } = await import(join(repo, 'dist/index.js'));
-  // Like for like: the page is not cross-origin isolated, so its worker trains on one thread.
+  // Two threads in the browser, one in node: the same weights bit for bit.
   const config = { ...JSON.parse(shown.config ?? '{}'), threads: 1 };
   const local = await createTrainer(config);
   const result = await local.run();
@@ -99,6 +122,20 @@ try {
     red > 0.02 * area && blue > 0.02 * area && colours.size > 50 && filledEighths.size === 8,
     `${(100 * red / area).toFixed(1)}% red, ${(100 * blue / area).toFixed(1)}% blue, ${colours.size} colours, ${filledEighths.size}/8 eighths coloured`);
   check('no errors in the page console', errors.length === 0, errors.join(' | '));
+
+  // A static host that cannot set headers: coi-serviceworker (copied into the build) isolates the page after one reload.
+  const plain = await serveStatic(join(repo, 'build/web'));
+  try {
+    const page2 = await context.newPage();
+    await page2.goto(`${plain.url}?${query}`);
+    await page2.waitForFunction(() => crossOriginIsolated && ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 60_000 });
+    const shown2 = await page2.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
+    check('on a static host without headers the service worker isolates the page: two threads, same weights', shown2.isolated === true && shown2.threads === '2' && shown2.hash === nodeHash,
+      `crossOriginIsolated ${shown2.isolated}, threads ${shown2.threads}, fingerprint ${shown2.hash}`);
+    await page2.close();
+  } finally {
+    await plain.close();
+  }
 } catch (error) {
   check('browser test harness', false, String(error?.stack ?? error));
 } finally {

@@ -1,4 +1,4 @@
-// The sampler: wasm and TS draw bit-identical batches; rates and values follow PAPER.md §1.
+// The sampler: wasm and TS draw bit-identical batches; rates and values follow docs/theory.md §1.
 import { describe, expect, test } from 'vitest';
 import { sampleBatch, sampleThresholds } from '../../src/reference/sample.js';
 import { wasmKernels, put } from '../helpers.js';

@@ -138,7 +138,7 @@ describe('run.json', () => {
       const dir = join(base, `run-${run++}`);
       const result: TrainResult = {
         config: resolveTrainConfig({ nFeatures: 4, nHidden: 2, featureProbability: 0.1, steps: 30 }),
-        backend: 'wasm', steps: history.length, stopReason: 'steps', trainLoss, evalLoss, evalSamples: 256,
+        backend: 'wasm', threads: 1, steps: history.length, stopReason: 'steps', trainLoss, evalLoss, evalSamples: 256,
         perFeatureLoss: history.slice(0, 4), seconds, samplesPerSecond: seconds, lossHistory: history,
       };
       await writeRun(dir, result, weights);

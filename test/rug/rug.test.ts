@@ -1,4 +1,4 @@
-// The Persian rug's exact properties (PAPER.md §5), its seeded rows, the theory fit, and its Monte-Carlo loss vs L*.
+// The Persian rug's exact properties (docs/theory.md §5), its seeded rows, the theory fit, and its Monte-Carlo loss vs L*.
 import { describe, expect, test } from 'vitest';
 import {
   checkHadamardOrder, chooseRows, createRug, createRugEngine, evaluateRug, fitAdam, hadamardRows, rugFromRows,
@@ -53,7 +53,7 @@ describe('Hadamard rows', () => {
   });
 });
 
-describe('the rug W = H_S^T H_S / m (PAPER.md §5)', () => {
+describe('the rug W = H_S^T H_S / m (docs/theory.md §5)', () => {
   test.each([[64, 16], [64, 48], [128, 37], [256, 1]])('n = %i, m = %i: diagonal 1, off-diagonal sigma^2 = (1 - r) / r, W_ij = w(i ^ j), W^2 = W / r', (n, m) => {
     const { W, rug } = denseW(n, m);
     const r = m / n;

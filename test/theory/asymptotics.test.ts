@@ -1,4 +1,4 @@
-// High-sparsity asymptotics and the MMSE floor (PAPER.md §4).
+// High-sparsity asymptotics and the MMSE floor (docs/theory.md §4).
 import { describe, expect, it } from 'vitest';
 import {
   effectiveLogFactor, highSparsityLoss, kappaFormLoss, logFactor, mmseLoss, mmseLossAtSnr,

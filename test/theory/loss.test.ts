@@ -1,4 +1,4 @@
-// L(a, c, sigma; p) of PAPER.md §3: sanity points, 40-digit references, quadrature cross-checks, Monte Carlo.
+// L(a, c, sigma; p) of docs/theory.md §3: sanity points, 40-digit references, quadrature cross-checks, Monte Carlo.
 import { describe, expect, it } from 'vitest';
 import { dataMoments, dataVariance, onFeatureLoss, symmetricLoss } from '../../src/theory/loss.js';
 import { reluMean, reluSecondMoment } from '../../src/theory/normal.js';

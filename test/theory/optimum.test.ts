@@ -1,4 +1,4 @@
-// L*(p, r) of PAPER.md §4: baselines, monotonicity, grid cross-checks and the two regimes.
+// L*(p, r) of docs/theory.md §4: baselines, monotonicity, grid cross-checks and the two regimes.
 import { describe, expect, it } from 'vitest';
 import { dataVariance } from '../../src/theory/loss.js';
 import { highSparsityLoss } from '../../src/theory/asymptotics.js';

@@ -1,4 +1,4 @@
-// Statistics of a model (PAPER.md §2) and the Kolmogorov-Smirnov machinery they use.
+// Statistics of a model (docs/theory.md §2) and the Kolmogorov-Smirnov machinery they use.
 import { describe, expect, it } from 'vitest';
 import { kolmogorovCdf, kolmogorovSmirnov, kolmogorovSurvival } from '../../src/theory/kolmogorov.js';
 import { dataVariance, symmetricLoss } from '../../src/theory/loss.js';

@@ -1,10 +1,9 @@
-// Worker entry for two-core training: runs gradient shard 1 and update share 1 of every step on the shared wasm memory (see src/train/parallel.ts).
+// Worker entry for two-core training: runs gradient shard 1 and update share 1 of every step on the shared wasm memory (see parallel.ts).
+import { host } from '#host';
 import { instantiateKernels } from '../wasm/module.js';
 import { WasmKernels } from '../wasm/kernels.js';
-import { trainShard, updateShare } from '../train/model.js';
-import { COMMAND, COMMAND_EXIT, DONE, ERROR, GO, REQUEST, SHARD, STEP, waitForValue, type ShardWorkerInit } from '../train/parallel.js';
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+import { trainShard, updateShare } from './model.js';
+import { COMMAND, COMMAND_EXIT, DONE, ERROR, GO, REQUEST, SHARD, STEP, waitForValue, type ShardWorkerInit } from './shardProtocol.js';
 
 async function serve(init: ShardWorkerInit, ready: () => void): Promise<void> {
   const kernels = new WasmKernels(await instantiateKernels(init.module, init.memory), init.statePtr);
@@ -40,13 +39,10 @@ async function serve(init: ShardWorkerInit, ready: () => void): Promise<void> {
   }
 }
 
-if (isNode) {
-  const { parentPort } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
-  parentPort!.once('message', (init: ShardWorkerInit) => void serve(init, () => parentPort!.postMessage('ready')));
-} else {
-  const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ShardWorkerInit>) => void) | null; postMessage(m: unknown): void };
-  scope.onmessage = (e) => {
-    scope.onmessage = null;
-    void serve(e.data, () => scope.postMessage('ready'));
-  };
-}
+// Registered synchronously at load (no top-level await): the init message may already be queued.
+const parent = host.parentEndpoint();
+const onInit = (event: MessageEvent): void => {
+  parent.removeEventListener('message', onInit as EventListener);
+  void serve(event.data as ShardWorkerInit, () => parent.postMessage('ready'));
+};
+parent.addEventListener('message', onInit as EventListener);

@@ -1,0 +1,51 @@
+// The two-core training protocol shared by parallel.ts (main thread) and shardWorker.ts (second thread): the
+// control block's layout, the wait, the init message. No worker is started here (a worker importing the code
+// that starts it would be a cycle for bundlers).
+//
+// The threads synchronize through a control block in the shared memory (Int32 words):
+//   [0] request count (main increments, then notifies)   [1] done count (worker: update share finished)
+//   [2] command: 1 train shard, 2 exit                    [3] step   [4] error flag
+//   [5] shard count (worker: gradients ready)             [6] go count (main: both gradients ready)
+//   f64 at byte 32: the shard's loss sum.
+// A step: main writes step and command and bumps the request count; both threads run their shard; main waits
+// for shard = request, then sets go = request; both run their update share; main waits for done = request.
+// Waits spin briefly before sleeping in Atomics.wait (a hand-off inside a step would otherwise cost a futex
+// wake-up, tens of microseconds, several times a step).
+import { host } from '#host';
+import type { ShardPlan } from './model.js';
+
+export const CONTROL_BYTES = 48;
+export const COMMAND_TRAIN = 1;
+export const COMMAND_EXIT = 2;
+export const REQUEST = 0, DONE = 1, COMMAND = 2, STEP = 3, ERROR = 4, SHARD = 5, GO = 6;
+/** A shard takes milliseconds; a worker silent this long has died. */
+export const WAIT_LIMIT_MS = 120_000;
+/** Polls before sleeping: about 50-100 microseconds. */
+const SPIN_POLLS = 20_000;
+
+/**
+ * Waits until control[index] is `value` (spinning first); false if limitMs passed (Infinity: never). Where this
+ * thread may not block (a browser's main thread) it only spins.
+ */
+export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity): boolean {
+  for (let i = 0; i < SPIN_POLLS; i++) if (Atomics.load(control, index) === value) return true;
+  const started = Date.now();
+  const block = host.canBlock();
+  for (let polls = 0; ; polls++) {
+    const seen = Atomics.load(control, index);
+    if (seen === value) return true;
+    if (block) {
+      if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && Date.now() - started > limitMs) return false;
+    } else if (polls % SPIN_POLLS === 0 && Date.now() - started > limitMs) return false;
+  }
+}
+
+/** What the shard worker receives once: the module, the shared memory and where everything is. */
+export interface ShardWorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  plan: ShardPlan<number>;
+  controlPtr: number;
+  statePtr: number;
+}
+
