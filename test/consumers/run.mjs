@@ -98,6 +98,14 @@ hosts.push({
   job: (mode) => runtimeJob(bin('deno'), ['run', '--allow-read', 'job.js', mode]),
 });
 
+/**
+ * Hosts listed here are not run yet, and say so in every run: the package does not support them yet (a fix is on
+ * its way). Empty this list as the fixes land; a host that cannot run for any other reason fails instead.
+ */
+const PENDING = new Map([
+  ['esbuild', 'esbuild does not follow `new URL(..., import.meta.url)`: the package\'s inline fallback for it is not on main yet (issue 12 item 3)'],
+]);
+
 /** Checks beside the matrix: what a host says when it cannot run (name, run() -> [ok, detail]). */
 const extraChecks = [];
 extraChecks.push({
@@ -354,6 +362,9 @@ try {
   check('the tarball installs into an empty app without npm warnings', warnings.length === 0, warnings.join(' / '));
 
   for (const host of hosts.filter((h) => only.length === 0 || only.some((o) => h.name.toLowerCase().includes(o)))) {
+    const pending = [...PENDING].find(([prefix]) => host.name.startsWith(prefix));
+    if (pending) { console.log(`${host.name}: NOT RUN, pending: ${pending[1]}`); continue; }
+    const hostStarted = performance.now();
     console.log(host.name);
     const row = { name: host.name, twoThreads: host.twoThreads, runs: {} };
     for (const mode of host.modes ?? MODES) {
@@ -377,6 +388,7 @@ try {
       r.pass = problems.length === 0;
     }
     rows.push(row);
+    console.log(`    (${((performance.now() - hostStarted) / 1000).toFixed(1)} s)`);
   }
   for (const extra of extraChecks.filter((e) => only.length === 0 || only.some((o) => e.host.toLowerCase().includes(o)))) {
     const [ok, detail] = await extra.run();
@@ -408,6 +420,8 @@ function table() {
     if (why.length > 240) why = `${why.slice(0, 237)}...`;
     return [`- ${row.name}: ${why}`];
   });
+  const pending = [...PENDING].map(([prefix, why]) => `- ${prefix}: not in the matrix yet; ${why}`);
+  if (pending.length) lines.push('', 'Not run yet:', '', ...pending);
   return [...lines, ...(why.length ? ['', 'Where a host fails, the first reason this run gave:', '', ...why] : [])].join('\n');
 }
 
