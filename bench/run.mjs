@@ -9,7 +9,7 @@ import os from 'node:os';
 import { createTrainer } from '../dist/index.js';
 import { WasmKernels } from '../dist/wasm/kernels.js';
 import { ReferenceKernels } from '../dist/reference/kernels.js';
-import { decoderPanelWidth } from '../dist/train/kernels.js';
+import { decoderPanelWidth } from '../dist/kernelSet.js';
 import { createNaiveTrainer } from './naive.mjs';
 
 const args = process.argv.slice(2);
@@ -73,14 +73,14 @@ function gemmBench() {
     // GEMM and probe alternate (a slow spell of the machine then falls on both); the fastest round of each counts
     const reps = quick ? 50 : 100;
     const iterations = quick ? 5_000_000 : 20_000_000;
-    k.exports.peakProbe(1_000_000, 0.5);
+    k.peakProbe(1_000_000, 0.5);
     let gemm = 0, peak = 0;
     for (let r = 0; r < 5; r++) {
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) wasm.call();
       gemm = Math.max(gemm, (2 * B * fs * m * reps) / ((performance.now() - t0) / 1000) / 1e9);
       const t1 = performance.now();
-      k.exports.peakProbe(iterations, 0.5);
+      k.peakProbe(iterations, 0.5);
       peak = Math.max(peak, (96 * iterations) / ((performance.now() - t1) / 1000) / 1e9);
     }
     return { gemm, peak };

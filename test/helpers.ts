@@ -1,7 +1,7 @@
 // Test helpers: both kernel sets, seeded test data (no Math.random), buffer round trips, CLI commands with captured output.
 import { WasmKernels } from '../src/wasm/kernels.js';
 import { ReferenceKernels } from '../src/reference/kernels.js';
-import type { KernelSet, BufferKind } from '../src/train/kernels.js';
+import type { KernelSet, BufferKind } from '../src/kernelSet.js';
 import type { CliIo } from '../src/cli/io.js';
 
 let shared: Promise<WasmKernels> | undefined;

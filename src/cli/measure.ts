@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ModelWeights } from '../api.js';
 import { readWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from '../io/runRecord.js';
 import { createWasmRowPass } from '../measure/wasmRows.js';
-import { modelStatistics, optimalSymmetricLoss, typescriptRowPass, type ModelStatistics } from '../theory/index.js';
+import { modelStatistics, optimalSymmetricLoss, referenceRowPass, type ModelStatistics } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError } from '../config/schema.js';
 import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
@@ -231,7 +231,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   if (run.nHidden > 256) notes.push('rank not computed: its Jacobi eigenvalue problem is O(m^3) in plain TS (only for m <= 256)');
   if (io.stderrStatus) io.stderrStatus(`measure: forming W = W_out W_in (${run.nFeatures} x ${run.nFeatures}, ${flags.backend}) ...`);
   const start = performance.now();
-  const rowPass = flags.backend === 'wasm' ? await createWasmRowPass() : typescriptRowPass;
+  const rowPass = flags.backend === 'wasm' ? await createWasmRowPass() : referenceRowPass;
   const statistics = modelStatistics(
     { nFeatures: weights.nFeatures, nHidden: weights.nHidden, win: weights.win, wout: weights.wout, bias: run.bias ? weights.bias : null, p: run.p },
     { sampleRows: flags.rows, samplesPerRow: flags.samples, seed: flags.seed, rowPass },

@@ -1,10 +1,12 @@
 // KernelSet over the plain-TS twins: buffers are typed arrays; the JS baseline and the tests' oracle.
-import type { KernelSet, BufferKind } from '../train/kernels.js';
+import type { KernelSet, BufferKind } from '../kernelSet.js';
 import { sampleBatch } from './sample.js';
 import { encoderForward, encoderBackward } from './encoder.js';
 import { decoderForward, decoderBackward } from './decoder.js';
 import { adamUpdate } from './adam.js';
 import { packDecoderPanels } from './layout.js';
+import { rugLoss, rugProject } from './hadamard.js';
+import { weightRows } from './statistics.js';
 
 export type ReferenceBuffer = Float32Array | Float64Array | Int32Array | Uint32Array;
 
@@ -28,6 +30,18 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
 
   readF64(buffer: ReferenceBuffer, count: number): Float64Array {
     return Float64Array.from(buffer.subarray(0, count));
+  }
+
+  at(buffer: ReferenceBuffer, _kind: BufferKind, first: number): ReferenceBuffer {
+    return buffer.subarray(first);
+  }
+
+  viewF32(buffer: ReferenceBuffer, first: number, count: number): Float32Array {
+    return f32(buffer).subarray(first, first + count);
+  }
+
+  viewF64(buffer: ReferenceBuffer, first: number, count: number): Float64Array {
+    return (buffer as Float64Array).subarray(first, first + count);
   }
 
   zero(buffer: ReferenceBuffer, _kind: BufferKind, count: number): void {
@@ -81,6 +95,27 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
     firstFeature: number, endFeature: number,
   ): void {
     packDecoderPanels(f32(wout), nFeatures, nHidden, hiddenStride, f32(panels), featureStride, panelWidth, firstFeature, endFeature);
+  }
+
+  rugProject(
+    batch: number, nFeatures: number, stride: number, dense: ReferenceBuffer, offsets: ReferenceBuffer, indices: ReferenceBuffer, values: ReferenceBuffer,
+    scale: ReferenceBuffer, kernel: ReferenceBuffer, projection: ReferenceBuffer, projectionStride: number,
+  ): void {
+    rugProject(batch, nFeatures, stride, f32(dense), offsets as Int32Array, indices as Int32Array, f32(values), f32(scale), f32(kernel), f32(projection), projectionStride);
+  }
+
+  rugLoss(
+    batch: number, nFeatures: number, stride: number, dense: ReferenceBuffer, projection: ReferenceBuffer, projectionStride: number,
+    scale: number, shift: number, sums: ReferenceBuffer,
+  ): void {
+    rugLoss(batch, nFeatures, stride, f32(dense), f32(projection), projectionStride, scale, shift, sums as Float64Array);
+  }
+
+  weightRows(
+    firstRow: number, rowCount: number, nHidden: number, hiddenStride: number, featureStride: number,
+    wout: ReferenceBuffer, win: ReferenceBuffer, out: ReferenceBuffer, stats: ReferenceBuffer,
+  ): void {
+    weightRows(firstRow, rowCount, nHidden, hiddenStride, featureStride, f32(wout), f32(win), f32(out), stats as Float64Array);
   }
 
   dispose(): void {}

@@ -2,11 +2,11 @@
 // Layout as the kernel: wout [nFeatures x hiddenStride] (row i of W_out), win [nHidden x featureStride]
 // (row k of W_in, padding 0), out [rowCount x featureStride] or null, stats [rowCount x WEIGHT_ROW_STATS]:
 //   [0] W_ii  [1] sum_{j != i} W_ij  [2] sum W_ij^2  [3] sum |W_ij|^3  [4] sum W_ij^3  [5] sum W_ij^4  [6..15] 0.
-// W_ij is summed in f64 and rounded once to f32 (the kernel sums in f32); the power sums run in f64 on
-// the f32 entries in both. Results agree within test/tolerance.ts WEIGHT_ROWS.
-
-/** f64 slots per row of stats. */
-export const WEIGHT_ROW_STATS = 16;
+// W_ij is summed in f64 over k in order and rounded once to f32 (the kernel sums in f32); the power sums run in f64
+// on the f32 entries in both. Results agree within test/tolerance.ts WEIGHT_ROWS. A row is formed as axpys over k
+// (row += W_out[i, k] W_in[k, :]): each entry gets the same sums in the same order as a dot product, with W_in read
+// row by row.
+import { WEIGHT_ROW_STATS } from '../kernelSet.js';
 
 /** Rows firstRow .. firstRow + rowCount - 1 of W into out (if given) and their sums into stats (overwritten). */
 export function weightRows(
@@ -14,13 +14,18 @@ export function weightRows(
   wout: Float32Array, win: Float32Array, out: Float32Array | null, stats: Float64Array,
 ): void {
   stats.fill(0, 0, rowCount * WEIGHT_ROW_STATS);
+  const row = new Float64Array(featureStride);
   for (let r = 0; r < rowCount; r++) {
     const i = firstRow + r;
     const s = r * WEIGHT_ROW_STATS;
+    row.fill(0);
+    for (let k = 0; k < nHidden; k++) {
+      const coefficient = wout[i * hiddenStride + k];
+      const offset = k * featureStride;
+      for (let j = 0; j < featureStride; j++) row[j] += coefficient * win[offset + j];
+    }
     for (let j = 0; j < featureStride; j++) {
-      let sum = 0;
-      for (let k = 0; k < nHidden; k++) sum += wout[i * hiddenStride + k] * win[k * featureStride + j];
-      const w = Math.fround(sum);
+      const w = Math.fround(row[j]);
       if (out) out[r * featureStride + j] = w;
       if (j === i) {
         stats[s] = w;

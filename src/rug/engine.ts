@@ -1,9 +1,10 @@
-// Batches of the rug model on one backend: draw samples (the project sampler), W x (rugProject), loss sums (rugLoss).
+// Batches of the rug model on one kernel set (wasm or the TS twins): draw samples (sampleBatch), W x (rugProject), loss sums (rugLoss).
 import type { Backend } from '../api.js';
+import type { KernelSet } from '../kernelSet.js';
 import { WasmKernels } from '../wasm/kernels.js';
 import type { WasmBuild } from '../wasm/module.js';
-import { sampleBatch, sampleThresholds } from '../reference/sample.js';
-import { rugProject, rugLoss } from '../reference/hadamard.js';
+import { ReferenceKernels } from '../reference/kernels.js';
+import { sampleThresholds } from '../reference/sample.js';
 import type { Rug } from './rug.js';
 
 /** Batch of the paper's recipe (docs/theory.md §5) and of the evaluation. */
@@ -35,21 +36,23 @@ function rugVectors(rug: Rug): { scale: Float32Array; kernel: Float32Array } {
   return { scale, kernel };
 }
 
-class WasmRugEngine implements RugEngine {
-  readonly backend = 'wasm' as const;
+/** The engine on one kernel set (wasm: buffers are offsets in its memory; js: typed arrays and the TS twins). */
+class KernelRugEngine<B> implements RugEngine {
+  readonly backend: Backend;
   private readonly stride: number;
-  private readonly thresholds: number;
-  private readonly dense: number;
-  private readonly offsets: number;
-  private readonly indices: number;
-  private readonly values: number;
-  private readonly scale: number;
-  private readonly kernel: number;
-  private readonly projection: number;
-  private readonly sums: number;
+  private readonly thresholds: B;
+  private readonly dense: B;
+  private readonly offsets: B;
+  private readonly indices: B;
+  private readonly values: B;
+  private readonly scale: B;
+  private readonly kernel: B;
+  private readonly projection: B;
+  private readonly sums: B;
   private batch = 0;
 
-  constructor(private readonly k: WasmKernels, readonly nFeatures: number, p: number, readonly batchCapacity: number) {
+  constructor(private readonly k: KernelSet<B>, readonly nFeatures: number, p: number, readonly batchCapacity: number) {
+    this.backend = k.backend;
     const n = nFeatures;
     this.stride = Math.max(4, n);
     const capacity = batchCapacity * this.stride;
@@ -77,14 +80,14 @@ class WasmRugEngine implements RugEngine {
     if (batch > this.batchCapacity) throw new RangeError(`batch = ${batch} exceeds the engine's capacity ${this.batchCapacity}`);
     const n = this.nFeatures;
     const nnz = this.k.sampleBatch(key[0], key[1], first, batch, n, this.stride, this.thresholds, this.dense, this.offsets, this.indices, this.values);
-    this.k.exports.rugProject(batch, n, this.stride, this.dense, this.offsets, this.indices, this.values, this.scale, this.kernel, this.projection, this.stride);
+    this.k.rugProject(batch, n, this.stride, this.dense, this.offsets, this.indices, this.values, this.scale, this.kernel, this.projection, this.stride);
     this.batch = batch;
     return nnz;
   }
 
   lossSums(scale: number, shift: number): Float64Array {
-    this.k.exports.rugLoss(this.batch, this.nFeatures, this.stride, this.dense, this.projection, this.stride, scale, shift, this.sums);
-    return this.k.arena.f64(this.sums, 3 * this.batch);
+    this.k.rugLoss(this.batch, this.nFeatures, this.stride, this.dense, this.projection, this.stride, scale, shift, this.sums);
+    return this.k.readF64(this.sums, 3 * this.batch);
   }
 
   dispose(): void {
@@ -92,52 +95,8 @@ class WasmRugEngine implements RugEngine {
   }
 }
 
-class ReferenceRugEngine implements RugEngine {
-  readonly backend = 'js' as const;
-  private readonly stride: number;
-  private readonly thresholds: Uint32Array;
-  private readonly dense: Float32Array;
-  private readonly sparse: { offsets: Int32Array; indices: Int32Array; values: Float32Array };
-  private readonly projection: Float32Array;
-  private readonly sums: Float64Array;
-  private vectors: { scale: Float32Array; kernel: Float32Array } = { scale: new Float32Array(0), kernel: new Float32Array(0) };
-  private batch = 0;
-
-  constructor(readonly nFeatures: number, p: number, readonly batchCapacity: number) {
-    const n = nFeatures;
-    this.stride = Math.max(4, n);
-    this.thresholds = sampleThresholds(new Array<number>(n).fill(p), n);
-    this.dense = new Float32Array(batchCapacity * this.stride);
-    this.sparse = { offsets: new Int32Array(batchCapacity + 1), indices: new Int32Array(batchCapacity * n), values: new Float32Array(batchCapacity * n) };
-    this.projection = new Float32Array(batchCapacity * this.stride);
-    this.sums = new Float64Array(3 * batchCapacity);
-  }
-
-  setRug(rug: Rug): void {
-    if (rug.nFeatures !== this.nFeatures) throw new RangeError(`rug order ${rug.nFeatures} != engine order ${this.nFeatures}`);
-    this.vectors = rugVectors(rug);
-  }
-
-  draw(key: readonly [number, number], first: number, batch: number): number {
-    if (batch > this.batchCapacity) throw new RangeError(`batch = ${batch} exceeds the engine's capacity ${this.batchCapacity}`);
-    const n = this.nFeatures;
-    const nnz = sampleBatch(key[0], key[1], first, batch, n, this.stride, this.thresholds, this.dense, this.sparse);
-    const { offsets, indices, values } = this.sparse;
-    rugProject(batch, n, this.stride, this.dense, offsets, indices, values, this.vectors.scale, this.vectors.kernel, this.projection, this.stride);
-    this.batch = batch;
-    return nnz;
-  }
-
-  lossSums(scale: number, shift: number): Float64Array {
-    rugLoss(this.batch, this.nFeatures, this.stride, this.dense, this.projection, this.stride, scale, shift, this.sums);
-    return this.sums.subarray(0, 3 * this.batch);
-  }
-
-  dispose(): void {}
-}
-
 /** An engine for order n at feature probability p (same seed -> same samples on both backends). */
 export async function createRugEngine(backend: Backend, nFeatures: number, p: number, batchCapacity = RUG_BATCH, build: WasmBuild = 'release'): Promise<RugEngine> {
-  if (backend === 'js') return new ReferenceRugEngine(nFeatures, p, batchCapacity);
-  return new WasmRugEngine(await WasmKernels.create(undefined, build), nFeatures, p, batchCapacity);
+  if (backend === 'js') return new KernelRugEngine(new ReferenceKernels(), nFeatures, p, batchCapacity);
+  return new KernelRugEngine(await WasmKernels.create(undefined, build), nFeatures, p, batchCapacity);
 }

@@ -3,6 +3,7 @@ import type { ModelWeights } from '../api.js';
 import { divergingColour } from '../plot/colormap.js';
 import { blit, createRaster, fillRect, type Raster } from '../plot/png.js';
 import { rugEffectiveBias, rugMatrixBlock, type Rug, type RugFit } from './rug.js';
+import { weightBlock } from '../theory/weights.js';
 
 /** Largest block drawn (entries per side). */
 export const MAX_IMAGE_BLOCK = 2048;
@@ -54,17 +55,8 @@ export function rugImage(rug: Rug, fit: RugFit, p: number, size = 64, options: M
 
 /** Top-left block of W = W_out W_in for PyTorch-layout weights (win m x n, wout n x m), with the model's bias b. */
 export function modelMatrixBlock(weights: ModelWeights, size: number): Float64Array {
-  const n = weights.nFeatures, m = weights.nHidden;
-  checkBlock(size, n);
-  const out = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      let sum = 0;
-      for (let k = 0; k < m; k++) sum += weights.wout[i * m + k] * weights.win[k * n + j];
-      out[i * size + j] = sum;
-    }
-  }
-  return out;
+  checkBlock(size, weights.nFeatures);
+  return weightBlock(weights, 0, size, 0, size, new Float64Array(size * size));
 }
 
 /** The same picture for a trained model: its W = W_out W_in block and its bias b. */

@@ -80,7 +80,7 @@ async function runTrained(cell: Cell, spec: GridSpec, executor: TrainExecutor): 
     evalLoss: result.evalLoss,
     training: { steps: result.steps, stopReason: result.stopReason, samplesPerSecond: result.samplesPerSecond, evalSamples: result.evalSamples, config },
     statistics: summarizeStatistics(stats),
-    histograms: weightHistograms(weights, cell.p, spec.statistics.sampleRows),
+    histograms: weightHistograms(weights, spec.statistics.sampleRows),
   };
 }
 

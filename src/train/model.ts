@@ -14,7 +14,7 @@
 // of woutPanels (UpdateShare). Elementwise, so the arithmetic is the same whether the shards and shares run
 // one after the other or on two threads: a two-core run is bit-identical to a one-core run with the same seed.
 import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
-import { decoderBackwardScratchWords, decoderPanelWidth, encoderBackwardScratchWords, type KernelSet } from './kernels.js';
+import { decoderBackwardScratchWords, decoderPanelWidth, encoderBackwardScratchWords, type KernelSet } from '../kernelSet.js';
 import { featureProbabilities, importanceWeights } from './config.js';
 import { initialWeights } from './init.js';
 import { SAMPLE_GAP_TABLE, sampleThresholds } from '../reference/sample.js';

@@ -1,7 +1,8 @@
 // KernelSet over one wasm instance: buffers are byte offsets in its memory; calls pass offsets, never copies.
-import type { KernelSet, BufferKind } from '../train/kernels.js';
+// The one wrapper of the wasm exports: every wasm call in the project goes through a WasmKernels.
+import type { KernelSet, BufferKind } from '../kernelSet.js';
 import { WasmArena } from './arena.js';
-import { compileKernels, createSharedMemory, instantiateKernels, type KernelExports, type KernelSource, type WasmBuild } from './module.js';
+import { compileKernels, createSharedMemory, instantiateKernels, instantiateKernelsSync, type KernelExports, type KernelSource, type WasmBuild } from './module.js';
 
 const BYTES: Record<BufferKind, number> = { f32: 4, i32: 4, u32: 4, f64: 8 };
 
@@ -22,6 +23,11 @@ export class WasmKernels implements KernelSet<number> {
     return new WasmKernels(await instantiateKernels(await compileKernels(source, build), memory));
   }
 
+  /** A fresh instance of a compiled module, made synchronously (its memory goes with the object). */
+  static createSync(module: WebAssembly.Module): WasmKernels {
+    return new WasmKernels(instantiateKernelsSync(module));
+  }
+
   allocate(kind: BufferKind, count: number): number {
     return this.arena.allocate(Math.max(1, count) * BYTES[kind]);
   }
@@ -38,6 +44,18 @@ export class WasmKernels implements KernelSet<number> {
 
   readF64(buffer: number, count: number): Float64Array {
     return this.arena.f64(buffer, count).slice();
+  }
+
+  at(buffer: number, kind: BufferKind, first: number): number {
+    return buffer + first * BYTES[kind];
+  }
+
+  viewF32(buffer: number, first: number, count: number): Float32Array {
+    return this.arena.f32(buffer + first * 4, count);
+  }
+
+  viewF64(buffer: number, first: number, count: number): Float64Array {
+    return this.arena.f64(buffer + first * 8, count);
   }
 
   zero(buffer: number, kind: BufferKind, count: number): void {
@@ -91,6 +109,29 @@ export class WasmKernels implements KernelSet<number> {
     firstFeature: number, endFeature: number,
   ): void {
     this.exports.packDecoderPanels(wout, nFeatures, nHidden, hiddenStride, panels, featureStride, panelWidth, firstFeature, endFeature);
+  }
+
+  rugProject(
+    batch: number, nFeatures: number, stride: number, dense: number, offsets: number, indices: number, values: number,
+    scale: number, kernel: number, projection: number, projectionStride: number,
+  ): void {
+    this.exports.rugProject(batch, nFeatures, stride, dense, offsets, indices, values, scale, kernel, projection, projectionStride);
+  }
+
+  rugLoss(batch: number, nFeatures: number, stride: number, dense: number, projection: number, projectionStride: number, scale: number, shift: number, sums: number): void {
+    this.exports.rugLoss(batch, nFeatures, stride, dense, projection, projectionStride, scale, shift, sums);
+  }
+
+  weightRows(
+    firstRow: number, rowCount: number, nHidden: number, hiddenStride: number, featureStride: number,
+    wout: number, win: number, out: number, stats: number,
+  ): void {
+    this.exports.weightRows(firstRow, rowCount, nHidden, hiddenStride, featureStride, wout, win, out, stats);
+  }
+
+  /** Peak f32x4 mul+add throughput probe (bench/ only; a timing, so no twin). */
+  peakProbe(iterations: number, seed: number): number {
+    return this.exports.peakProbe(iterations, seed);
   }
 
   dispose(): void {

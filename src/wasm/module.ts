@@ -1,5 +1,5 @@
 // Loads and instantiates the kernels module: wasm bytes from the package (the host reads or fetches them) or the caller.
-import { instantiate } from '@assemblyscript/loader';
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { host } from '#host';
 
 /** The raw wasm ABI of assembly/index.ts (byte offsets and scalars). */
@@ -116,4 +116,9 @@ export async function instantiateKernels(module: WebAssembly.Module, memory?: We
   const result = exports as unknown as KernelExports;
   if (memory) result.memory = memory;
   return result;
+}
+
+/** An instance with its own memory, made synchronously from a compiled module. */
+export function instantiateKernelsSync(module: WebAssembly.Module): KernelExports {
+  return instantiateSync<Record<string, unknown>>(module, {}).exports as unknown as KernelExports;
 }

@@ -1,7 +1,9 @@
 // modelStatistics with the wasm row pass equals the plain-TS pass (both tr(W W) routes, odd shapes).
 import { describe, expect, test } from 'vitest';
-import { modelStatistics, typescriptRowPass, sampledRowIndices, type ModelStatistics, type ModelStatisticsInput } from '../../src/theory/statistics.js';
-import { createWasmRowPass, kernelStride } from '../../src/measure/wasmRows.js';
+import { modelStatistics, sampledRowIndices, type ModelStatistics, type ModelStatisticsInput } from '../../src/theory/statistics.js';
+import { kernelStride, referenceRowPass } from '../../src/theory/rowPass.js';
+import { weightBlock } from '../../src/theory/weights.js';
+import { createWasmRowPass } from '../../src/measure/wasmRows.js';
 import { STATISTICS_WASM } from '../tolerance.js';
 import { testValues } from '../helpers.js';
 
@@ -62,14 +64,20 @@ describe('wasm row pass', () => {
     expectSameStatistics(wasm, ts);
   });
 
-  test('returns the sampled rows of W and tr(W W) like the TS pass', async () => {
-    const input = randomModel(29, 9, 0.2, 3);
-    const rows = sampledRowIndices(29, 5);
-    const ts = typescriptRowPass(input, rows);
-    const wasm = (await createWasmRowPass({ blockRows: 4 }))(input, rows);
-    const scale = Math.max(...Array.from(ts.sampled, Math.abs));
-    for (let q = 0; q < ts.sampled.length; q++) expect(Math.abs(wasm.sampled[q] - ts.sampled[q])).toBeLessThan(1e-6 * scale);
-    expect(Math.abs(wasm.traceSquare - ts.traceSquare)).toBeLessThan(1e-6 * Math.abs(ts.traceSquare));
+  test('both passes return the sampled rows of W and tr(W W) of W formed directly in f64', async () => {
+    const n = 29;
+    const input = randomModel(n, 9, 0.2, 3);
+    const rows = sampledRowIndices(n, 5);
+    const w = weightBlock(input, 0, n, 0, n, new Float64Array(n * n));
+    const sampled = Float64Array.from(Array.from(rows).flatMap((i) => Array.from(w.subarray(i * n, (i + 1) * n))));
+    let traceSquare = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) traceSquare += w[i * n + j] * w[j * n + i];
+    const scale = Math.max(...Array.from(sampled, Math.abs));
+    for (const pass of [referenceRowPass, await createWasmRowPass({ blockRows: 4 }), await createWasmRowPass({ blockRows: 4, trace: 'inner' })]) {
+      const sums = pass(input, rows);
+      for (let q = 0; q < sampled.length; q++) expect(Math.abs(sums.sampled[q] - sampled[q])).toBeLessThan(1e-6 * scale);
+      expect(Math.abs(sums.traceSquare - traceSquare)).toBeLessThan(1e-6 * Math.abs(traceSquare));
+    }
   });
 
   test('pads power-of-two strides off 1 KiB multiples', () => {

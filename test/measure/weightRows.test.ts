@@ -1,6 +1,7 @@
 // The weightRows kernel against its TS twin on odd shapes: remainder rows, k blocks (m > 256), odd W_out strides.
 import { describe, expect, test } from 'vitest';
-import { weightRows, WEIGHT_ROW_STATS } from '../../src/reference/statistics.js';
+import { weightRows } from '../../src/reference/statistics.js';
+import { WEIGHT_ROW_STATS } from '../../src/kernelSet.js';
 import { WEIGHT_ROWS, KERNEL, expectClose } from '../tolerance.js';
 import { testValues, wasmKernels } from '../helpers.js';
 
@@ -36,7 +37,7 @@ describe('weightRows: wasm kernel equals its TS twin', () => {
       k.write(winPtr, 'f32', win);
       k.write(outPtr, 'f32', new Float32Array(out.length).fill(7));
       k.write(statsPtr, 'f64', new Float64Array(stats.length).fill(7));
-      k.exports.weightRows(s.firstRow, s.rowCount, s.m, s.hiddenStride, featureStride, woutPtr, winPtr, outPtr, statsPtr);
+      k.weightRows(s.firstRow, s.rowCount, s.m, s.hiddenStride, featureStride, woutPtr, winPtr, outPtr, statsPtr);
       const wasmOut = k.readF32(outPtr, out.length);
       const wasmStats = k.readF64(statsPtr, stats.length);
 
@@ -81,10 +82,16 @@ describe('weightRows: wasm kernel equals its TS twin', () => {
     const outPtr = k.allocate('f32', n * featureStride), statsPtr = k.allocate('f64', n * WEIGHT_ROW_STATS);
     k.write(woutPtr, 'f32', wout);
     k.write(winPtr, 'f32', win);
-    k.exports.weightRows(0, n, n, n, featureStride, woutPtr, winPtr, outPtr, statsPtr);
+    k.weightRows(0, n, n, n, featureStride, woutPtr, winPtr, outPtr, statsPtr);
     const stats = k.readF64(statsPtr, n * WEIGHT_ROW_STATS);
     for (let i = 0; i < n; i++) {
       expect(Array.from(stats.subarray(i * WEIGHT_ROW_STATS, i * WEIGHT_ROW_STATS + 6))).toEqual([2, 0, 0, 0, 0, 0]);
     }
   });
+});
+
+test('WEIGHT_ROW_STATS is the kernel\'s (assembly/statistics.ts cannot import TS, so the constant stands there once more)', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const source = await readFile(new URL('../../assembly/statistics.ts', import.meta.url), 'utf8');
+  expect(/export const WEIGHT_ROW_STATS: i32 = (\d+);/.exec(source)?.[1]).toBe(String(WEIGHT_ROW_STATS));
 });

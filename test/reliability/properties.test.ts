@@ -3,7 +3,7 @@
 // Runs are seeded (FC_SEED, default fixed) so the suite is reproducible; set FC_SEED to explore other cases.
 import { beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
+import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { packDecoderPanels as packDecoderPanelsTwin, panelOffset } from '../../src/reference/layout.js';
 import { ConfigError, resolveTrainConfig, TRAIN_SCHEMA } from '../../src/train/config.js';

@@ -76,7 +76,7 @@ describe('rugProject and rugLoss', () => {
       rugProject(batch, n, stride, dense, sparse.offsets, sparse.indices, sparse.values, scale, kernel, twin, stride);
       const d = put(k, 'f32', dense), o = put(k, 'i32', sparse.offsets), ix = put(k, 'i32', sparse.indices), v = put(k, 'f32', sparse.values);
       const sc = put(k, 'f32', scale), ke = put(k, 'f32', kernel), out = k.allocate('f32', batch * stride);
-      k.exports.rugProject(batch, n, stride, d, o, ix, v, sc, ke, out, stride);
+      k.rugProject(batch, n, stride, d, o, ix, v, sc, ke, out, stride);
       expect(Array.from(k.arena.f32(out, batch * stride))).toEqual(Array.from(twin));
       // The small-p cases take the direct path for some samples, the large-p cases the transforms for some.
       const counts = Array.from({ length: batch }, (_, b) => sparse.offsets[b + 1] - sparse.offsets[b]);
@@ -91,7 +91,7 @@ describe('rugProject and rugLoss', () => {
       const sums = new Float64Array(3 * batch);
       rugLoss(batch, n, stride, dense, twin, stride, A, mu, sums);
       const wasmSums = k.allocate('f64', 3 * batch);
-      k.exports.rugLoss(batch, n, stride, d, out, stride, A, mu, wasmSums);
+      k.rugLoss(batch, n, stride, d, out, stride, A, mu, wasmSums);
       expectClose(k.arena.f64(wasmSums, 3 * batch), sums, KERNEL.relative, KERNEL.absolute, 'rugLoss sums');
       let loss = 0;
       for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) loss += (Math.max(A * (twin[b * stride + i] + mu), 0) - dense[b * stride + i]) ** 2;

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { kolmogorovCdf, kolmogorovSmirnov, kolmogorovSurvival } from '../../src/theory/kolmogorov.js';
 import { dataVariance, symmetricLoss } from '../../src/theory/loss.js';
-import { modelStatistics, singularValues, type ModelStatisticsInput } from '../../src/theory/statistics.js';
+import { modelStatistics, type ModelStatisticsInput } from '../../src/theory/statistics.js';
+import { singularValues } from '../../src/theory/linearAlgebra.js';
 import { gaussian, mulberry32 } from './mulberry32.js';
 
 describe('Kolmogorov distribution', () => {
@@ -150,20 +151,24 @@ describe('modelStatistics', () => {
       for (let k = 0; k < m; k++) sum += input.wout[i * m + k] * input.win[k * n + j];
       return sum;
     }));
+    // the row pass (weightRows) forms each W_ij in f64 and rounds it to f32, then sums in f64
+    const w32 = w.map((row) => row.map((x) => Math.fround(x)));
     const s = modelStatistics(input, { samplesPerRow: 20 });
+    let frobenius32 = 0;
     let frobenius = 0;
     let traceSquare = 0;
     for (let i = 0; i < n; i++) {
       let square = 0;
       for (let j = 0; j < n; j++) {
         frobenius += w[i][j] ** 2;
-        traceSquare += w[i][j] * w[j][i];
-        if (j !== i) square += w[i][j] ** 2;
+        frobenius32 += w32[i][j] ** 2;
+        traceSquare += w32[i][j] * w32[j][i];
+        if (j !== i) square += w32[i][j] ** 2;
       }
       expect(s.rowNormSquared[i]).toBeCloseTo(square, 14);
-      expect(s.interferenceMean[i]).toBeCloseTo(0.15 * (w[i].reduce((a, b) => a + b) - w[i][i]), 14);
+      expect(s.interferenceMean[i]).toBeCloseTo(0.15 * (w32[i].reduce((a, b) => a + b) - w32[i][i]), 14);
     }
-    expect(s.norms.frobenius ** 2).toBeCloseTo(frobenius, 12);
+    expect(s.norms.frobenius ** 2).toBeCloseTo(frobenius32, 12);
     expect(s.norms.symmetric ** 2 - s.norms.antisymmetric ** 2).toBeCloseTo(traceSquare, 12);
     // rank 4; sum sigma^2 = ||W||^2 and sum sigma^4 = ||W^T W||^2
     expect(s.rank).toBe(4);

@@ -1,6 +1,6 @@
 // Backward kernels against central finite differences of an independent f64 loss on a tiny model.
 import { describe, expect, test } from 'vitest';
-import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
+import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { activationValue } from '../../src/reference/activation.js';
 import { GRADIENT } from '../tolerance.js';

@@ -1,6 +1,6 @@
 // Every wasm kernel against its TS twin through the shared KernelSet, on random shapes incl. non-multiples of the SIMD width.
 import { describe, expect, test } from 'vitest';
-import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/train/kernels.js';
+import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { KERNEL, expectClose } from '../tolerance.js';
 import { put, referenceKernels, testValues, wasmKernels } from '../helpers.js';

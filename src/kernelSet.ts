@@ -1,7 +1,9 @@
-// The kernel set one training step is written against: implemented by the wasm module (src/wasm/kernels.ts)
-// and by the plain-TS twins (src/reference/kernels.ts). Same names and argument order as assembly/index.ts,
-// with buffer handles B (a byte offset in wasm, a typed array in JS) in place of pointers.
-import type { Backend } from '../api.js';
+// The kernel set: every kernel the library calls, one name each, as assembly/index.ts exports it. Implemented by the
+// wasm module (src/wasm/kernels.ts, the only code that calls wasm exports) and by the plain-TS twins
+// (src/reference/kernels.ts); training (train/model.ts), the rug engine (rug/engine.ts) and the statistics' row pass
+// (theory/rowPass.ts) are written against it. Same argument order as the kernels, with buffer handles B (a byte
+// offset in wasm, a typed array in JS) in place of pointers. Sits below both implementations: imports only api.ts.
+import type { Backend } from './api.js';
 
 export type BufferKind = 'f32' | 'i32' | 'u32' | 'f64';
 
@@ -27,6 +29,11 @@ export interface KernelSet<B> {
   readF32(buffer: B, count: number): Float32Array;
   readF64(buffer: B, count: number): Float64Array;
   zero(buffer: B, kind: BufferKind, count: number): void;
+  /** The buffer from element `first` on: a handle into the same memory. */
+  at(buffer: B, kind: BufferKind, first: number): B;
+  /** Elements [first, first + count) of a buffer without a copy; valid until the next allocate. */
+  viewF32(buffer: B, first: number, count: number): Float32Array;
+  viewF64(buffer: B, first: number, count: number): Float64Array;
   sampleBatch(
     key0: number, key1: number, firstSample: number, batch: number, nFeatures: number, stride: number,
     thresholds: B, dense: B, offsets: B, indices: B, values: B,
@@ -55,5 +62,23 @@ export interface KernelSet<B> {
     wout: B, nFeatures: number, nHidden: number, hiddenStride: number, panels: B, featureStride: number, panelWidth: number,
     firstFeature: number, endFeature: number,
   ): void;
+  /** Rug model: W x for a batch, W = H diag(scale) H with kernel = H scale (assembly/hadamard.ts). */
+  rugProject(
+    batch: number, nFeatures: number, stride: number, dense: B, offsets: B, indices: B, values: B,
+    scale: B, kernel: B, projection: B, projectionStride: number,
+  ): void;
+  /** Rug model: per sample [sum (y - x)^2, sum [y > 0](y - x)(h + mu), sum [y > 0](y - x)], y = ReLU(A (h + mu)), f64 into sums. */
+  rugLoss(batch: number, nFeatures: number, stride: number, dense: B, projection: B, projectionStride: number, scale: number, shift: number, sums: B): void;
+  /** Rows firstRow .. firstRow + rowCount - 1 of W = W_out W_in into out and their WEIGHT_ROW_STATS f64 sums into stats (assembly/statistics.ts). */
+  weightRows(
+    firstRow: number, rowCount: number, nHidden: number, hiddenStride: number, featureStride: number,
+    wout: B, win: B, out: B, stats: B,
+  ): void;
   dispose(): void;
 }
+
+/**
+ * f64 slots per row of weightRows' stats: [0] W_ii  [1] sum_{j != i} W_ij  [2] sum W_ij^2  [3] sum |W_ij|^3
+ * [4] sum W_ij^3  [5] sum W_ij^4  [6..15] 0 (assembly/statistics.ts has the same constant: it cannot import TS).
+ */
+export const WEIGHT_ROW_STATS = 16;
