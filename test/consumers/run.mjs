@@ -43,10 +43,16 @@ function reason(text) {
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
+/**
+ * The environment of every command: ours without the node_modules/.bin folders that `npm test` puts first on PATH
+ * (the app must not see our tools; and @as-pect/cli brings an npm 6 whose `npm pack` knows no --pack-destination).
+ */
+const PATH = (process.env.PATH ?? '').split(':').filter((dir) => !/[/\\]node_modules[/\\]\.bin$/.test(dir)).join(':');
+
 /** Runs a command; resolves { status, stdout, stderr } (status null after the timeout). */
 function run(command, args, { cwd = app, timeout = RUN_TIMEOUT_MS, env = {} } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
