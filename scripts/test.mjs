@@ -1,4 +1,4 @@
-// `npm test`: as-pect specs, vitest suites, the typecheck, the browser tests and the consumer matrix; prints `N passed, N failed` as its last line.
+// `npm test`: as-pect specs, vitest suites, the typecheck, publint + attw on the packed package, the browser tests and the consumer matrix; prints `N passed, N failed` as its last line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -50,6 +50,18 @@ if (want('unit')) {
 if (want('typecheck')) {
   const r = run(npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
   if (r.status === 0) { passed++; stages.push('typecheck: ok'); } else { failed++; stages.push('typecheck: FAILED'); }
+}
+
+if (want('package')) {
+  // The ecosystem's checkers on what `npm pack` ships: publint (package.json against the files) and attw (types
+  // resolve under node16 and bundler; the package is ESM-only, and ./wasm, ./wasm/threads are wasm files, not modules).
+  const lint = run(npx, ['publint', '--strict']);
+  const lintOk = lint.status === 0 && /All good!/.test(lint.out);
+  const types = run(npx, ['attw', '--pack', '.', '--profile', 'esm-only', '--exclude-entrypoints', './wasm', './wasm/threads']);
+  const typesOk = types.status === 0 && !/💀|❌|⚠️/.test(types.out.split('\n').filter((line) => !line.includes('(ignored')).join('\n'));
+  passed += Number(lintOk) + Number(typesOk);
+  failed += Number(!lintOk) + Number(!typesOk);
+  stages.push(`package: publint ${lintOk ? 'ok' : 'FAILED'}, attw ${typesOk ? 'ok' : 'FAILED'}`);
 }
 
 if (want('browser')) {

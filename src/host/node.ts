@@ -67,7 +67,7 @@ export const host: Host = {
     }
   },
   readBytes,
-  async spawnWorker(base, script, _web, options = {}) {
+  async spawnWorker(base, script, _web, _inline, options = {}) {
     const worker = new Worker(workerScript(new URL(script, base)));
     if (options.unref) worker.unref();
     return worker;

@@ -39,7 +39,7 @@ export interface Host {
    * at the call site: that is the form bundlers find and bundle, and the call site is the only place it may be
    * (a worker whose imports start itself is a cycle). `unref`: the worker does not keep node alive.
    */
-  spawnWorker(base: string, script: string, web: () => Worker, options?: { unref?: boolean }): Promise<WorkerLike>;
+  spawnWorker(base: string, script: string, web: () => Worker, inline: InlineWorker, options?: { unref?: boolean }): Promise<WorkerLike>;
   /** The comlink endpoint of a worker, seen from the thread that started it. */
   endpointOf(worker: WorkerLike): Endpoint;
   /** Calls `callback` once if the worker dies (uncaught error, exit, failed load) before the returned function is called. */
@@ -49,6 +49,15 @@ export interface Host {
   /** Prints one line to the console once per process (the same `key` is said once). */
   noteOnce(key: string, line: string): void;
 }
+
+/** The worker's code bundled into one module, base64 (dist/inline/): browsers start it from a blob: URL when `web` fails. */
+export type InlineWorker = () => Promise<{ default: string }>;
+
+/** The first message of both worker entries, as soon as they have loaded (browsers: the script was found and ran). */
+export const WORKER_HELLO = 'persian-rug:hello';
+
+/** Where the bundler did not emit a file (or the code runs from a CDN), the copy inlined in the package is used, said once. */
+export const INLINE_NOTE = 'persian-rug: build/*.wasm or the worker scripts were not served next to this code (your bundler did not emit them); using the copies inlined in the package';
 
 const said = new Set<string>();
 

@@ -1,7 +1,7 @@
 // The host for browsers (and any host without the `node` condition): fetch, module Web Workers, navigator cores.
 // No `node:` import: a browser bundle of this package contains none.
 import type { Endpoint } from 'comlink';
-import { isWasm, noteOnce, type Host, type WorkerLike } from './types.js';
+import { INLINE_NOTE, WORKER_HELLO, isWasm, noteOnce, type Host, type InlineWorker, type WorkerLike } from './types.js';
 
 const isolated = (): boolean => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 
@@ -23,6 +23,32 @@ async function readBytes(url: URL, what: string): Promise<ArrayBuffer | Uint8Arr
   return bytes;
 }
 
+/** Resolves true once the worker says hello (it loaded), false if it fails to load first. */
+function started(worker: Worker): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => { worker.removeEventListener('message', onMessage); worker.removeEventListener('error', onError); resolve(ok); };
+    const onMessage = (event: MessageEvent) => { if (event.data === WORKER_HELLO) done(true); };
+    const onError = (event: Event) => { event.preventDefault(); done(false); };
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+  });
+}
+
+/** The worker from its inline copy (one self-contained module) on a blob: URL. */
+async function inlineWorker(script: string, inline: InlineWorker): Promise<Worker> {
+  const code = atob((await inline()).default);
+  if (!code) throw new Error(`the worker ${script} of persian-rug could not start and this build has no inline copy of it`);
+  const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+  try {
+    const worker = new Worker(url, { type: 'module' });
+    if (!(await started(worker))) throw new Error(`the inline copy of the worker ${script} of persian-rug could not start (does a Content-Security-Policy forbid blob: workers? then serve node_modules/persian-rug/dist/ with your code)`);
+    noteOnce('inline', INLINE_NOTE);
+    return worker;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
 export const host: Host = {
   name: 'browser',
   sharedMemoryAvailable: () => typeof SharedArrayBuffer !== 'undefined' && isolated(),
@@ -34,9 +60,17 @@ export const host: Host = {
     return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
   },
   readBytes,
-  async spawnWorker(_base, script, web) {
-    // `script` names the worker in load errors (a failed module worker fires an error event without a message)
-    return Object.assign(web(), { script });
+  async spawnWorker(_base, script, web, inline) {
+    let worker: Worker | undefined;
+    try {
+      worker = web();
+    } catch {
+      // import.meta.url is no base for a worker here (inside a blob: worker, a data: module)
+    }
+    // `script` names the worker in later errors (a failed module worker fires an error event without a message)
+    if (worker && await started(worker)) return Object.assign(worker, { script });
+    worker?.terminate();
+    return Object.assign(await inlineWorker(script, inline), { script });
   },
   endpointOf(worker) {
     return worker as Worker;

@@ -3,7 +3,7 @@
 import { host } from '#host';
 import type { ShardPlan, ShardRunner } from './model.js';
 import type { WasmKernels } from '../wasm/kernels.js';
-import { COMMAND, COMMAND_EXIT, COMMAND_TRAIN, CONTROL_BYTES, DONE, ERROR, GO, REQUEST, SHARD, STEP, WAIT_LIMIT_MS, waitForValue, type ShardWorkerInit } from './shardProtocol.js';
+import { COMMAND, COMMAND_EXIT, COMMAND_TRAIN, CONTROL_BYTES, DONE, ERROR, GO, REQUEST, SHARD, STEP, SHARD_READY, WAIT_LIMIT_MS, waitForValue, type ShardWorkerInit } from './shardProtocol.js';
 
 interface ThreadHandle {
   post(message: ShardWorkerInit): void;
@@ -11,15 +11,21 @@ interface ThreadHandle {
   terminate(): void;
 }
 
-/** The shard worker (./shardWorker.js, started by the host module) and its first message ('ready'). */
+/** The shard worker (./shardWorker.js, started by the host module); `ready` once it has the memory and the module. */
 async function spawn(): Promise<ThreadHandle> {
   // The literal `new Worker(new URL(...), { type: 'module' })` is what bundlers find and bundle (browsers).
-  const worker = await host.spawnWorker(import.meta.url, 'shardWorker.js', () => new Worker(new URL('./shardWorker.js', import.meta.url), { type: 'module' }), { unref: true });
+  const worker = await host.spawnWorker(import.meta.url, 'shardWorker.js', () => new Worker(new URL('./shardWorker.js', import.meta.url), { type: 'module' }),
+    () => import('../inline/shardWorker.js'), { unref: true });
   const endpoint = host.endpointOf(worker);
   let unwatch = (): void => undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    const onMessage = (): void => { endpoint.removeEventListener('message', onMessage); unwatch(); resolve(); };
-    endpoint.addEventListener('message', onMessage);
+    const onMessage = (event: MessageEvent): void => {
+      if (event.data !== SHARD_READY) return;
+      endpoint.removeEventListener('message', onMessage as EventListener);
+      unwatch();
+      resolve();
+    };
+    endpoint.addEventListener('message', onMessage as EventListener);
     unwatch = host.watchCrash(worker, (error) => reject(new Error(`the second training thread failed to start: ${error.message}`)));
   });
   return { post: (m) => endpoint.postMessage(m), ready, terminate: () => void worker.terminate() };

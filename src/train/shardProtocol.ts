@@ -18,6 +18,8 @@ export const CONTROL_BYTES = 48;
 export const COMMAND_TRAIN = 1;
 export const COMMAND_EXIT = 2;
 export const REQUEST = 0, DONE = 1, COMMAND = 2, STEP = 3, ERROR = 4, SHARD = 5, GO = 6;
+/** The shard worker's answer to its init message: instantiated on the shared memory, waiting for steps. */
+export const SHARD_READY = 'persian-rug:shard-ready';
 /** A shard takes milliseconds; a worker silent this long has died. */
 export const WAIT_LIMIT_MS = 120_000;
 /** Polls before sleeping: about 50-100 microseconds. */

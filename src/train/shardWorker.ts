@@ -3,7 +3,8 @@ import { host } from '#host';
 import { instantiateKernels } from '../wasm/module.js';
 import { WasmKernels } from '../wasm/kernels.js';
 import { trainShard, updateShare } from './model.js';
-import { COMMAND, COMMAND_EXIT, DONE, ERROR, GO, REQUEST, SHARD, STEP, waitForValue, type ShardWorkerInit } from './shardProtocol.js';
+import { COMMAND, COMMAND_EXIT, DONE, ERROR, GO, REQUEST, SHARD, SHARD_READY, STEP, waitForValue, type ShardWorkerInit } from './shardProtocol.js';
+import { WORKER_HELLO } from '../host/types.js';
 
 async function serve(init: ShardWorkerInit, ready: () => void): Promise<void> {
   const kernels = new WasmKernels(await instantiateKernels(init.module, init.memory), init.statePtr);
@@ -43,6 +44,7 @@ async function serve(init: ShardWorkerInit, ready: () => void): Promise<void> {
 const parent = host.parentEndpoint();
 const onInit = (event: MessageEvent): void => {
   parent.removeEventListener('message', onInit as EventListener);
-  void serve(event.data as ShardWorkerInit, () => parent.postMessage('ready'));
+  void serve(event.data as ShardWorkerInit, () => parent.postMessage(SHARD_READY));
 };
 parent.addEventListener('message', onInit as EventListener);
+parent.postMessage(WORKER_HELLO);

@@ -1,6 +1,7 @@
 // Loads and instantiates the kernels module: wasm bytes from the package (the host reads or fetches them) or the caller.
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { host } from '#host';
+import { INLINE_NOTE } from '../host/types.js';
 
 /** The raw wasm ABI of assembly/index.ts (byte offsets and scalars). */
 export interface KernelExports {
@@ -92,7 +93,13 @@ export function compileKernels(source?: KernelSource, build: WasmBuild = 'releas
     return compileFrom(new URL(source, globalThis.location?.href), build).catch(hint);
   }
   if (source) return WebAssembly.compile(source as BufferSource);
-  compiled[build] ??= compileFrom(wasmUrl(build), build).catch((error: unknown) => {
+  compiled[build] ??= compileFrom(wasmUrl(build), build).catch(async (error: unknown) => {
+    // Browsers: a bundler that did not emit the file (or a CDN) -> the copy inlined in the package, said once.
+    const inline = host.name === 'browser' ? (await import('../inline/wasm.js'))[build] : '';
+    if (inline) {
+      host.noteOnce('inline', INLINE_NOTE);
+      return WebAssembly.compile(Uint8Array.from(atob(inline), (c) => c.charCodeAt(0)));
+    }
     compiled = {};
     return hint(error);
   });

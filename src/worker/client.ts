@@ -71,7 +71,8 @@ export class WorkerConnection {
 
 /** A new worker on this package's worker entry (worker.js); the literal `new Worker(new URL(...))` lets bundlers find it. */
 export function spawnTrainerWorker(): Promise<WorkerLike> {
-  return host.spawnWorker(import.meta.url, 'worker.js', () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  return host.spawnWorker(import.meta.url, 'worker.js', () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+    () => import('../inline/trainerWorker.js'));
 }
 
 /** The modules a worker needs for this config, compiled here once (cached per build by compileKernels). */

@@ -3,6 +3,7 @@ import { expose, proxy, releaseProxy, transfer, type Remote } from 'comlink';
 import type { Trainer, TrainCheckpoint, TrainConfig, TrainProgress } from '../api.js';
 import { createTrainer } from '../train/trainer.js';
 import { host } from '#host';
+import { WORKER_HELLO } from '../host/types.js';
 import { PROTOCOL_VERSION, type RemoteTrainer, type RemoteTrainerOptions, type WorkerApi } from './protocol.js';
 
 /** The distinct buffers of a checkpoint's arrays (fresh copies: the trainer keeps none of them). */
@@ -72,4 +73,6 @@ const api: WorkerApi = {
   },
 };
 
-expose(api, host.parentEndpoint());
+const parent = host.parentEndpoint();
+expose(api, parent);
+parent.postMessage(WORKER_HELLO);

@@ -108,9 +108,7 @@ hosts.push({
  * Hosts listed here are not run yet, and say so in every run: the package does not support them yet (a fix is on
  * its way). Empty this list as the fixes land; a host that cannot run for any other reason fails instead.
  */
-const PENDING = new Map([
-  ['esbuild', 'esbuild does not follow `new URL(..., import.meta.url)`: the package\'s inline fallback for it is not on main yet (issue 12 item 3)'],
-]);
+const PENDING = new Map([]);
 
 /** Checks beside the matrix: what a host says when it cannot run (name, run() -> [ok, detail]). */
 const extraChecks = [];
