@@ -23,7 +23,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const JOB = { nFeatures: 256, nHidden: 64, featureProbability: 0.05, steps: 100, seed: 1 };
 const MODES = ['default', '1', '2'];
-const RUN_TIMEOUT_MS = 90_000;
+const RUN_TIMEOUT_MS = 60_000;
 const README = join(repo, 'README.md');
 const TABLE_START = '<!-- consumer-matrix:start (written by `node test/consumers/run.mjs --write`) -->';
 const TABLE_END = '<!-- consumer-matrix:end -->';
@@ -281,8 +281,20 @@ async function buildEsbuild(dir) {
 /** The fixtures' probe: the job's result, once main.js has set it. */
 const consumerResult = () => window.consumerResult;
 
-/** Loads `url` in a fresh page, waits until `probe` (run in the page) returns a result, closes the page. */
+/**
+ * loadOnce, and once more after a timeout, saying so: the demo page has hung once in Firefox ESR under heavy load
+ * (not reproduced since); the retry's note and the first attempt's state stay in the output.
+ */
 async function loadInPage(newPage, url, probe = consumerResult) {
+  const first = await loadOnce(newPage, url, probe);
+  if (first.ok || !first.timedOut) return first;
+  console.log(`    timed out, trying once more: ${first.error}`);
+  const second = await loadOnce(newPage, url, probe);
+  return second.ok ? { ...second, note: 'on the second try' } : second;
+}
+
+/** Loads `url` in a fresh page, waits until `probe` (run in the page) returns a result, closes the page. */
+async function loadOnce(newPage, url, probe) {
   const page = await newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message ?? String(error)));
@@ -295,7 +307,10 @@ async function loadInPage(newPage, url, probe = consumerResult) {
     const result = await handle.jsonValue();
     return result.ok ? result : { ok: false, error: [...new Set([result.error, ...errors])].slice(0, 4).join('; ') };
   } catch (error) {
-    return { ok: false, error: [...new Set([reason(error.message), ...errors])].slice(0, 4).join('; ') };
+    // Where it stopped: the page's own state line (the demo page) or the fixture's output, and its isolation.
+    const seen = await page.evaluate(() => `page state ${document.body?.dataset.state ?? '-'}, isolated ${globalThis.crossOriginIsolated}, `
+      + `shows "${(document.getElementById('status') ?? document.getElementById('out'))?.textContent?.slice(0, 160) ?? ''}"`).catch((e) => `page unreadable: ${e.message}`);
+    return { ok: false, timedOut: /exceeded|timeout/i.test(error.message), error: [...new Set([reason(error.message), seen, ...errors])].slice(0, 5).join('; ') };
   } finally {
     await page.close().catch(() => undefined);
   }
@@ -387,7 +402,7 @@ try {
       if (r.fingerprint !== null && r.fingerprint !== reference) problems.push(`fingerprint ${r.fingerprint}, node ${reference}`);
       const want = mode === 'default' ? (host.twoThreads ? 2 : 1) : Number(mode);
       if (r.threads !== want) problems.push(`${r.threads ?? 'no'} threads reported, ${want} expected${r.reported ? '' : ' (the result has no `threads`)'}`);
-      const detail = `${r.fingerprint ?? 'notebook job'}, ${r.threads ?? '?'} thread${r.threads === 1 ? '' : 's'}`;
+      const detail = `${r.fingerprint ?? 'notebook job'}, ${r.threads ?? '?'} thread${r.threads === 1 ? '' : 's'}${r.note ? `, ${r.note}` : ''}`;
       check(`${label}: ${problems.length ? problems.join('; ') : 'same fingerprint, threads as promised'}`, problems.length === 0, detail);
       r.pass = problems.length === 0;
     }
