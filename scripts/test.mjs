@@ -65,14 +65,14 @@ if (want('package')) {
 }
 
 if (want('browser')) {
-  // test/browser/page.mjs: the built page in headless Chromium; prints `N passed, N failed` (or SKIPPED without Chromium).
+  // test/browser/page.mjs: the built page in headless Chromium and Firefox ESR; prints `N passed, N failed` (and a SKIPPED line per missing browser).
   const r = run(process.execPath, ['test/browser/page.mjs']);
   const counts = [...r.out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
-  const skipped = /browser tests SKIPPED: (.*)$/m.exec(r.out);
+  const skipped = [...r.out.matchAll(/browser tests SKIPPED for (.*)$/gm)].map((m) => m[1]).join('; ');
   if (counts) {
     const ok = Number(counts[1]), bad = Number(counts[2]);
     passed += ok; failed += bad;
-    stages.push(`browser: ${ok} passed, ${bad} failed${skipped ? ` (Chromium checks SKIPPED: ${skipped[1]})` : ''}`);
+    stages.push(`browser: ${ok} passed, ${bad} failed${skipped ? ` (SKIPPED: ${skipped})` : ''}`);
     if (r.status !== 0 && bad === 0) { failed++; stages.push('browser: exited with an error'); }
   } else { failed++; stages.push(`browser: no report (exit ${r.status})`); }
 }

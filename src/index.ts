@@ -12,3 +12,6 @@ export { weightsFingerprint, lossHistoryFingerprint } from './worker/fingerprint
 export * from './theory/index.js';
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
 export * from './rug/index.js';
+export {
+  encodeRunFiles, decodeRunFiles, encodeRunRecord, decodeRunRecord, encodeWeights, decodeWeights, RUN_RECORD_FILE, WEIGHTS_FILE,
+} from './io/runFiles.js';

@@ -1,5 +1,6 @@
 // `persian-rug converge`: at one (p, r), trained loss (paper's recipe, step-capped), rug loss and L* as n grows.
-import { ConfigError, MAX_FEATURES, stepsPerEpoch as epochSteps, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
+import { MAX_FEATURES, stepsPerEpoch as epochSteps, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
+import { ConfigError } from '../config/schema.js';
 import { checkModelMemory } from '../train/trainer.js';
 import { expandGrid, gridId, isPowerOfTwo, type GridSpec } from '../sweep/grid.js';
 import { formatDuration, planSeconds } from '../sweep/cost.js';

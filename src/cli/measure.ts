@@ -1,14 +1,13 @@
 // `persian-rug measure RUN_DIR`: the statistics of docs/theory.md §2 of a trained run and its predicted vs measured loss (§3).
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { ModelWeights } from '../api.js';
-import { readWeights, RUN_RECORD_FILE, WEIGHTS_FILE } from '../io/runRecord.js';
+import { readRunSummary, readRunWeights, type RunSummary } from '../io/runRecord.js';
 import { createWasmRowPass } from '../measure/wasmRows.js';
 import { modelStatistics, optimalSymmetricLoss, referenceRowPass, type ModelStatistics } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError } from '../config/schema.js';
 import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
-import { parseJson, stringifyJson } from '../io/json.js';
+import { stringifyJson } from '../io/json.js';
 
 export const MEASURE_FLAGS: CommandFlags = {
   fields: [
@@ -39,87 +38,8 @@ interface MeasureFlags {
   json: boolean;
 }
 
-/** What measure needs from run.json. */
-interface RunRecord {
-  nFeatures: number;
-  nHidden: number;
-  /** the one p of the theory: the config's, or the mean of per-feature values */
-  p: number;
-  perFeatureP: boolean;
-  evalLoss: number;
-  steps: number | null;
-  activation: string;
-  bias: boolean;
-  uniformImportance: boolean;
-  tied: boolean;
-}
-
-async function readRunRecord(dir: string): Promise<RunRecord> {
-  const file = join(dir, RUN_RECORD_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new ConfigError(`${file}: missing or unreadable (RUN_DIR must be written by persian-rug train --out DIR)`);
-  }
-  let record: unknown;
-  try {
-    record = parseJson(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message}); corrupted?`);
-  }
-  const config = (record as { config?: Record<string, unknown> } | null)?.config;
-  if (!config || typeof config !== 'object') throw new ConfigError(`${file}: has no "config" object; not a persian-rug run record`);
-  const n = config.nFeatures, m = config.nHidden;
-  if (!(Number.isInteger(n) && (n as number) >= 2)) throw new ConfigError(`${file}: config.nFeatures = ${JSON.stringify(n)} is not an integer >= 2`);
-  if (!(Number.isInteger(m) && (m as number) >= 1 && (m as number) <= (n as number))) {
-    throw new ConfigError(`${file}: config.nHidden = ${JSON.stringify(m)} is not an integer in [1, ${n}]`);
-  }
-  const rawP = config.featureProbability;
-  const ps = Array.isArray(rawP) ? rawP : [rawP];
-  if (ps.length === 0 || !ps.every((x) => typeof x === 'number' && x > 0 && x <= 1)) {
-    throw new ConfigError(`${file}: config.featureProbability = ${JSON.stringify(rawP).slice(0, 80)} is not a number (or list of numbers) in (0, 1]`);
-  }
-  const p = (ps as number[]).reduce((a, b) => a + b, 0) / ps.length;
-  const evalLoss = (record as { evalLoss?: unknown }).evalLoss;
-  if (!(typeof evalLoss === 'number' && Number.isFinite(evalLoss) && evalLoss >= 0)) {
-    throw new ConfigError(`${file}: evalLoss = ${JSON.stringify(evalLoss)} is not a finite number >= 0`);
-  }
-  const steps = (record as { steps?: unknown }).steps;
-  const importance = config.importance;
-  return {
-    nFeatures: n as number, nHidden: m as number, p, evalLoss,
-    perFeatureP: (ps as number[]).some((x) => x !== ps[0]),
-    steps: typeof steps === 'number' ? steps : null,
-    activation: typeof config.activation === 'string' ? config.activation : 'relu',
-    bias: config.bias !== false,
-    uniformImportance: !Array.isArray(importance) || importance.every((x) => x === importance[0]),
-    tied: config.tied === true,
-  };
-}
-
-async function readRunWeights(dir: string, run: RunRecord): Promise<ModelWeights> {
-  const file = join(dir, WEIGHTS_FILE);
-  try {
-    await stat(file);
-  } catch {
-    throw new ConfigError(`${file}: missing (RUN_DIR must be written by persian-rug train --out DIR)`);
-  }
-  let weights: ModelWeights;
-  try {
-    weights = await readWeights(file);
-  } catch (error) {
-    const message = (error as Error).message;
-    throw new ConfigError(message.startsWith(file) ? message : `${file}: ${message}`);
-  }
-  if (weights.nFeatures !== run.nFeatures || weights.nHidden !== run.nHidden) {
-    throw new ConfigError(`${file}: weights have n = ${weights.nFeatures}, m = ${weights.nHidden}; ${join(dir, RUN_RECORD_FILE)} says n = ${run.nFeatures}, m = ${run.nHidden}`);
-  }
-  return weights;
-}
-
 /** The --json object (and the source of the table). */
-function summary(dir: string, run: RunRecord, s: ModelStatistics, backend: string, seconds: number, samples: number, notes: string[]) {
+function summary(dir: string, run: RunSummary, s: ModelStatistics, backend: string, seconds: number, samples: number, notes: string[]) {
   const optimum = optimalSymmetricLoss(s.p, s.ratio);
   const measured = run.evalLoss;
   const ratio = (x: number) => (measured > 0 ? x / measured : null);
@@ -203,7 +123,7 @@ function table(r: Summary): string[] {
 
 export async function runMeasure(argv: readonly string[], io: CliIo): Promise<number> {
   let flags: MeasureFlags;
-  let run: RunRecord;
+  let run: RunSummary;
   let weights: ModelWeights;
   try {
     const parsed = parseFlags(MEASURE_FLAGS, argv);
@@ -214,7 +134,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
     const dir = parsed.positional[0];
     const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
     if (!isDirectory) throw new ConfigError(`RUN_DIR = ${dir}: no such directory`);
-    run = await readRunRecord(dir);
+    run = await readRunSummary(dir);
     const rows = parsed.given('rows') ? checkNumber({ ...fieldOf(MEASURE_FLAGS, 'rows'), max: run.nFeatures }, parsed.number('rows')) : undefined;
     weights = await readRunWeights(dir, run);
     flags = {

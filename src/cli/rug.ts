@@ -2,12 +2,13 @@
 import { dirname, join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { ModelWeights } from '../api.js';
-import { optimalSymmetricLoss } from '../theory/index.js';
+import { linearLoss, optimalSymmetricLoss, zeroLoss } from '../theory/index.js';
 import {
   checkHadamardOrder, createRug, createRugEngine, evaluateRug, fitAdam, theoryRugFit, rugInterferenceMean, rugEffectiveBias,
-  rugImage, modelImage, sideBySide, MAX_IMAGE_BLOCK, MAX_HADAMARD_ORDER, type Rug, type RugFit, type RugEvaluation,
+  MAX_IMAGE_BLOCK, MAX_HADAMARD_ORDER, type Rug, type RugFit, type RugEvaluation,
 } from '../rug/index.js';
-import { encodePng } from '../plot/png.js';
+import { rugFigure } from '../figures/rug.js';
+import { checkFigureDependencies, renderSvg, svgToPng } from '../plot/render.js';
 import { readWeights, writeFileAtomic, WEIGHTS_FILE } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError, describeField } from '../config/schema.js';
@@ -26,7 +27,7 @@ export const RUG_FLAGS: CommandFlags = {
     { key: 'rowSets', flag: 'row-sets', kind: 'int', min: 1, max: 100, default: 5, valueName: 'K', help: 'Adam: best of K random row sets' },
     { key: 'samples', flag: 'samples', kind: 'int', min: 2, max: 1e8, default: 20000, valueName: 'K', help: 'Monte-Carlo samples for the loss' },
     { ...trainField('backend'), help: 'wasm (SIMD kernels) or js (the plain-TS twins)' },
-    { key: 'png', flag: 'png', kind: 'string', valueName: 'FILE', help: 'write W\'s top-left block and the bias column as a PNG (written atomically); blue-white-red, W scaled by its largest |W_ij| off the diagonal (the diagonal, 1, saturates red), the bias column by its own largest |b_i|; the rug\'s bias column is its effective bias c = A (mu + E nu)' },
+    { key: 'png', flag: 'png', kind: 'string', valueName: 'FILE', help: 'write the rug figure as a PNG (2x, written atomically): the top-left block of the rug\'s effective weights A W and its bias column c = A (mu + E nu), with axes and colour bars; blue-white-red, W clipped at its largest |W_ij| off the diagonal (the diagonal saturates red), b at its largest |b_i|; needs the optional packages vega, vega-lite, @resvg/resvg-wasm, dejavu-fonts-ttf' },
     { key: 'block', flag: 'block', kind: 'int', min: 1, max: MAX_IMAGE_BLOCK, valueName: 'B', defaultText: 'min(n, 64)', help: `entries per side of the block drawn, an integer in [1, min(n, ${MAX_IMAGE_BLOCK})]` },
     { key: 'trained', flag: 'trained', kind: 'string', valueName: 'DIR', help: 'a run directory (persian-rug train --out DIR) whose W = W_out W_in is drawn beside the rug; needs --png' },
     { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as one JSON object on the last stdout line: n, m, p, A, mu, loss, lossStdErr, theoryLoss (L*), fit, seconds, ...; with --fit both the top-level fit is the theory\'s and fits.adam holds Adam\'s' },
@@ -140,7 +141,10 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
       return EXIT.ok;
     }
     if (flags.trained !== undefined) trained = await loadTrained(flags.trained);
-    if (flags.png !== undefined) await checkOutputDirectory(flags.png);
+    if (flags.png !== undefined) {
+      await checkOutputDirectory(flags.png);
+      await checkFigureDependencies();
+    }
   } catch (error) {
     return usageFailure(io, 'rug', error);
   }
@@ -182,9 +186,11 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
     engine.dispose();
   }
   if (flags.png !== undefined && shown) {
-    const panels = [rugImage(shown.rug, shown.fit, p, flags.block).raster];
-    if (trained) panels.push(modelImage(trained, Math.min(flags.block, trained.nFeatures)).raster);
-    await writeFileAtomic(flags.png, encodePng(panels.length > 1 ? sideBySide(panels) : panels[0]));
+    const figure = rugFigure(shown.rug, shown.fit, p, {
+      block: flags.block, trained: trained && flags.trained ? { weights: trained, source: flags.trained } : undefined,
+      note: `${fits[0].fit} fit · ${new Date().toISOString().slice(0, 10)}`,
+    });
+    await writeFileAtomic(flags.png, await svgToPng((await renderSvg(figure.spec)).svg));
   }
   const seconds = (performance.now() - started) / 1000;
   const main = fits[0];
@@ -209,8 +215,8 @@ export async function runRug(argv: readonly string[], io: CliIo): Promise<number
     const label = f.fit === 'theory' ? 'theory fit (no training)' : `adam, best of ${flags.rowSets} row sets`;
     io.stdout(`  ${label.padEnd(33)}${f.loss.toExponential(4)} +- ${f.lossStdErr.toExponential(1)}   (${excess}% vs L*; A = ${f.A.toFixed(4)}, mu = ${f.mu.toFixed(4)}, row set ${f.rowSet}${f.zeroInRows ? ', row 0 in S' : ''})`);
   }
-  io.stdout(`  baselines: output 0 ${(p / 3).toExponential(4)}, best linear (1 - r) v ${((1 - r) * (p / 3 - (p * p) / 4)).toExponential(4)}`);
-  if (flags.png !== undefined) io.stdout(`  wrote ${flags.png} (top-left ${flags.block} x ${flags.block} block of W and the bias column${trained ? `; trained W from ${flags.trained} beside it` : ''})`);
+  io.stdout(`  baselines: output 0 ${zeroLoss(p).toExponential(4)}, best linear (1 - r) v ${linearLoss(p, r).toExponential(4)}`);
+  if (flags.png !== undefined) io.stdout(`  wrote ${flags.png} (top-left ${flags.block} x ${flags.block} block of A W and the bias column, with axes and colour bars${trained ? `; trained W from ${flags.trained} beside it` : ''})`);
   io.stdout(`  ${seconds.toFixed(2)} s`);
   return EXIT.ok;
 }

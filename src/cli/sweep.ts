@@ -1,7 +1,8 @@
 // `persian-rug sweep`: a grid over kind x n x (r | m) x p x seed -> one JSON line per cell; --resume, --shard i/N.
 import { dirname } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { ConfigError, DEFAULT_STEPS, MAX_FEATURES, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
+import { DEFAULT_STEPS, MAX_FEATURES, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
+import { ConfigError } from '../config/schema.js';
 import { checkModelMemory } from '../train/trainer.js';
 import {
   expandGrid, gridId, parseShard, shardCells, SWEEP_KINDS, type Cell, type GridSpec, type SweepKind,

@@ -3,8 +3,10 @@
 import { join } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
 import type { TrainCheckpoint, TrainConfig, TrainResult } from '../api.js';
-import { ConfigError, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
+import { resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
+import { ConfigError } from '../config/schema.js';
 import { createTrainer } from '../train/trainer.js';
+import { dataVariance } from '../theory/index.js';
 import { writeRun } from '../io/runRecord.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
@@ -109,7 +111,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const lastGood = diverged && lastCheckpointStep !== undefined && checkpointPath ? { path: checkpointPath, step: lastCheckpointStep } : null;
   // a diverged run's weights are not a model: run.json records the divergence and the last good checkpoint
   if (out !== undefined) await writeRun(out, result, diverged ? undefined : weights, diverged ? { lastGoodCheckpoint: lastGood } : {});
-  const v = Array.isArray(c.featureProbability) ? NaN : c.featureProbability / 3 - c.featureProbability ** 2 / 4;
+  const v = Array.isArray(c.featureProbability) ? NaN : dataVariance(c.featureProbability);
   if (diverged) {
     io.stderr(`persian-rug train: training diverged: ${result.divergence}; ${lastGood ? `the last good checkpoint is ${lastGood.path} (step ${lastGood.step})` : 'no checkpoint was written (use --checkpoint-every K --out DIR)'}${out !== undefined ? `; ${out}/run.json records the divergence, no weights were written` : ''}`);
   }
@@ -117,7 +119,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     const { lossHistory: _history, perFeatureLoss: _perFeature, ...summary } = result;
     io.stdout(stringifyJson({ ...summary, bestConstantLoss: v, out: out ?? null }));
   } else {
-    io.stdout(`trained ${label} for ${result.steps} steps (${result.stopReason}) in ${result.seconds.toFixed(1)} s, ${Math.round(result.samplesPerSecond)} samples/s`);
+    io.stdout(`trained ${label} for ${result.steps} steps (${result.stopReason}) in ${result.seconds.toFixed(1)} s on ${result.threads} thread${result.threads === 1 ? '' : 's'}, ${Math.round(result.samplesPerSecond)} samples/s`);
     io.stdout(`  train loss (last ${Math.min(200, result.steps)} steps) ${result.trainLoss.toExponential(4)}`);
     io.stdout(`  eval loss (${result.evalSamples} held-out samples)   ${result.evalLoss.toExponential(4)}`);
     if (Number.isFinite(v)) io.stdout(`  best constant output p/3 - p^2/4       ${v.toExponential(4)}`);

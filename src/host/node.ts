@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, parentPort } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Endpoint } from 'comlink';
@@ -67,6 +68,7 @@ export const host: Host = {
     }
   },
   readBytes,
+  toUrl: (location) => (/^[a-z][a-z0-9+.-]+:/i.test(location) && !/^[a-z]:[\\/]/i.test(location) ? new URL(location) : pathToFileURL(resolve(location))),
   async spawnWorker(base, script, _web, _inline, options = {}) {
     const worker = new Worker(workerScript(new URL(script, base)));
     if (options.unref) worker.unref();

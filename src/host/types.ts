@@ -33,6 +33,8 @@ export interface Host {
    * Errors name the file and the fix (`what` names it for the caller, e.g. "the threads build (build/threads.wasm)").
    */
   readBytes(url: URL, what: string): Promise<ArrayBuffer | Uint8Array>;
+  /** A caller's location of a file as a URL: node, Deno, Bun also take a file path; browsers resolve against the page. */
+  toUrl(location: string): URL;
   /**
    * A new worker on the script `script` beside the module at `base` (its import.meta.url). Browsers call `web`,
    * which must be the literal `() => new Worker(new URL('./script.js', import.meta.url), { type: 'module' })` written
@@ -57,7 +59,7 @@ export type InlineWorker = () => Promise<{ default: string }>;
 export const WORKER_HELLO = 'persian-rug:hello';
 
 /** Where the bundler did not emit a file (or the code runs from a CDN), the copy inlined in the package is used, said once. */
-export const INLINE_NOTE = 'persian-rug: build/*.wasm or the worker scripts were not served next to this code (your bundler did not emit them); using the copies inlined in the package';
+export const INLINE_NOTE = 'persian-rug: a wasm file or worker script beside this code did not load (a bundler that does not emit `new URL(..., import.meta.url)` files, or bare imports in a worker); using the copies inlined in the package';
 
 const said = new Set<string>();
 

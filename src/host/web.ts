@@ -60,6 +60,7 @@ export const host: Host = {
     return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
   },
   readBytes,
+  toUrl: (location) => new URL(location, globalThis.location?.href),
   async spawnWorker(_base, script, web, inline) {
     let worker: Worker | undefined;
     try {

@@ -1,4 +1,4 @@
-// PNG encoder in plain TS (no node:zlib, runs in browsers): 8-bit RGB/RGBA, zlib stream of fixed-Huffman LZ77 or stored deflate blocks.
+// PNG encoder in plain TS (no node:zlib, runs in browsers; kept for the pixels of W images, which no chart library makes): 8-bit RGB/RGBA, zlib stream of fixed-Huffman LZ77 or stored deflate blocks.
 //
 // File: signature, IHDR, one IDAT, IEND; each chunk = length (u32 BE), type, data, CRC-32 of type + data.
 // Scanlines use filter 0 (none). zlib = header 0x78 0x01, deflate blocks, Adler-32 (BE) of the raw scanlines.
@@ -19,33 +19,6 @@ export function createRaster(width: number, height: number, channels: 3 | 4 = 3,
   const data = new Uint8Array(width * height * channels);
   for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = fill[c];
   return { width, height, channels, data };
-}
-
-/** Fills the rectangle [x, x + w) x [y, y + h) (clipped) with one colour. */
-export function fillRect(raster: Raster, x: number, y: number, w: number, h: number, colour: readonly number[]): void {
-  const { width, height, channels, data } = raster;
-  for (let row = Math.max(0, y); row < Math.min(height, y + h); row++) {
-    for (let col = Math.max(0, x); col < Math.min(width, x + w); col++) {
-      const o = (row * width + col) * channels;
-      for (let c = 0; c < channels; c++) data[o + c] = c < colour.length ? colour[c] : 255;
-    }
-  }
-}
-
-/** Copies `source` into `target` with its top-left corner at (x, y) (same channel count). */
-export function blit(target: Raster, source: Raster, x: number, y: number): void {
-  if (target.channels !== source.channels) throw new RangeError(`blit: ${source.channels} channels into ${target.channels}`);
-  const c = source.channels;
-  for (let row = 0; row < source.height; row++) {
-    const ty = y + row;
-    if (ty < 0 || ty >= target.height) continue;
-    for (let col = 0; col < source.width; col++) {
-      const tx = x + col;
-      if (tx < 0 || tx >= target.width) continue;
-      const s = (row * source.width + col) * c, t = (ty * target.width + tx) * c;
-      for (let k = 0; k < c; k++) target.data[t + k] = source.data[s + k];
-    }
-  }
 }
 
 /** Adler-32 of bytes (zlib's checksum); adler32("Wikipedia") = 0x11E60398. */

@@ -81,11 +81,6 @@ export const STATISTIC_FIELDS = [
 ] as const;
 export type StatisticName = (typeof STATISTIC_FIELDS)[number]['name'];
 
-/** The statistics of docs/theory.md §6's heat maps, in the paper's order. */
-export const PAPER_HEATMAP_STATISTICS: readonly StatisticName[] = [
-  'diagonalDelta', 'biasDelta', 'interferenceVarianceDelta', 'interferenceMeanDelta', 'ksPValueMedian', 'lyapunovMax',
-];
-
 function median(values: ArrayLike<number>): number {
   const sorted = Array.from(values).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;

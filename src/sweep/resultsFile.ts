@@ -1,16 +1,11 @@
 // The JSON Lines results file on disk: whole-line appends, reading with a tolerated partial last line, resume.
 import { appendFile, open, readFile, stat, truncate } from 'node:fs/promises';
 import { formatRecord, parseResults, RECORD_FORMAT, type ParsedResults, type SweepRecord } from './record.js';
-import { ConfigError } from '../train/config.js';
+import { ConfigError } from '../config/schema.js';
 import { readNamedFile } from '../io/runRecord.js';
 
 export async function fileExists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
-}
-
-/** Reads and parses a results file (see parseResults). */
-export async function readResults(path: string): Promise<ParsedResults> {
-  return parseResults(await readFile(path, 'utf8'));
 }
 
 /** How every line formatRecord writes begins; a cut-off last line is a prefix of a record, so it begins so too. */

@@ -1,7 +1,6 @@
 // Runs sweep cells: trained models (in-process or on the worker pool), rugs, L* and the linear baseline -> records.
 import type { ModelWeights, TrainConfig, TrainResult } from '../api.js';
 import { createTrainer } from '../train/trainer.js';
-import { resolveTrainConfig } from '../train/config.js';
 import { constantLoss, linearLoss, modelStatistics, optimalSymmetricLoss, zeroLoss, type SymmetricOptimum } from '../theory/index.js';
 import { createRug, createRugEngine, evaluateRug, fitAdam, theoryRugFit } from '../rug/index.js';
 import type { Cell, GridSpec } from './grid.js';
@@ -124,12 +123,6 @@ export async function runCell(cell: Cell, spec: GridSpec, id: string, executor: 
     seconds: (performance.now() - started) / 1000,
     finishedAt: new Date().toISOString(),
   };
-}
-
-/** Throws ConfigError if the trained cells' shared config is invalid (checked once, before anything runs). */
-export function checkTrainConfig(spec: GridSpec, cells: readonly Cell[]): void {
-  const trained = cells.find((c) => c.kind === 'trained');
-  if (trained) resolveTrainConfig(cellTrainConfig(trained, spec));
 }
 
 export interface RunCellsOptions {

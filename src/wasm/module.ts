@@ -1,53 +1,36 @@
 // Loads and instantiates the kernels module: wasm bytes from the package (the host reads or fetches them) or the caller.
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { host } from '#host';
+import type { KernelSet } from '../kernelSet.js';
 import { INLINE_NOTE } from '../host/types.js';
 
-/** The raw wasm ABI of assembly/index.ts (byte offsets and scalars). */
-export interface KernelExports {
+/** Kernels whose wasm signature is the KernelSet's on byte offsets (B = number). */
+type SameAsKernelSet = 'encoderForward' | 'encoderBackward' | 'decoderBackward' | 'adamUpdate' | 'packDecoderPanels' | 'rugProject' | 'rugLoss' | 'weightRows';
+
+/** The raw wasm ABI of assembly/index.ts (byte offsets and scalars): the KernelSet's kernels plus what differs or has no twin. */
+export interface KernelExports extends Pick<KernelSet<number>, SameAsKernelSet> {
   memory: WebAssembly.Memory;
   heapBase(): number;
   randomSeed(statePtr: number, key0: number, key1: number, counterLo: number, counterHi: number): void;
   randomFillU32(statePtr: number, outPtr: number, count: number): void;
   randomFillUniform(statePtr: number, outPtr: number, count: number, lo: number, hi: number): void;
+  /** The sample counter as two u32 words and the instance's 80-byte sampler state (KernelSet: one number, no state). */
   sampleBatch(
     key0: number, key1: number, firstLo: number, firstHi: number, batch: number, nFeatures: number, stride: number,
     thresholdsPtr: number, densePtr: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number, statePtr: number,
   ): number;
-  encoderForward(batch: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number, winTPtr: number, hiddenPtr: number): void;
-  encoderBackward(
-    batch: number, nFeatures: number, hiddenStride: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number,
-    dHiddenPtr: number, gradWinTPtr: number, accumulate: boolean, scratchPtr: number,
-  ): void;
+  /** featureLossPtr 0: no per-feature loss (KernelSet: null). */
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
     hiddenPtr: number, woutPanelsPtr: number, biasPtr: number, targetPtr: number, importancePtr: number,
     activation: number, slope: number, gradScale: number, dPrePtr: number, featureLossPtr: number,
   ): number;
-  decoderBackward(
-    batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hiddenPtr: number, woutPtr: number, dPrePtr: number,
-    gradWoutPtr: number, gradBiasPtr: number, dHiddenPtr: number, computeHidden: boolean, scratchPtr: number,
-  ): void;
   decoderBackwardScratchBytes(batch: number, featureStride: number): number;
   encoderBackwardScratchBytes(batch: number, nFeatures: number, hiddenStride: number): number;
-  adamUpdate(
-    paramPtr: number, gradPtr: number, gradOtherPtr: number, momentPtr: number, velocityPtr: number, first: number, count: number,
-    lr: number, beta1: number, beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number,
-  ): void;
-  packDecoderPanels(woutPtr: number, nFeatures: number, nHidden: number, hiddenStride: number, panelsPtr: number, featureStride: number, panelWidth: number, firstFeature: number, endFeature: number): void;
   peakProbe(iterations: number, seed: number): number;
   walshHadamardTransform(ptr: number, n: number): void;
   walshHadamardTransformBatch(ptr: number, n: number, batch: number, stride: number): void;
   rugDirectMaxActive(n: number): number;
-  rugProject(
-    batch: number, n: number, stride: number, densePtr: number, offsetsPtr: number, indicesPtr: number, valuesPtr: number,
-    scalePtr: number, kernelPtr: number, outPtr: number, outStride: number,
-  ): void;
-  rugLoss(batch: number, n: number, stride: number, densePtr: number, projPtr: number, projStride: number, scale: number, shift: number, outPtr: number): void;
-  weightRows(
-    firstRow: number, rowCount: number, nHidden: number, hiddenStride: number, featureStride: number,
-    woutPtr: number, winPtr: number, outPtr: number, statsPtr: number,
-  ): void;
 }
 
 /** release: SIMD, own memory; threads: SIMD with an imported shared memory (two-core runs). */
@@ -90,7 +73,7 @@ export function compileKernels(source?: KernelSource, build: WasmBuild = 'releas
     throw new Error(/--allow-read/.test(message) ? message : `${message} (or pass the ${build} build yourself as the \`${OPTION[build]}\` option: a WebAssembly.Module, its bytes or its URL)`);
   };
   if (typeof source === 'string' || source instanceof URL) {
-    return compileFrom(new URL(source, globalThis.location?.href), build).catch(hint);
+    return Promise.resolve().then(() => compileFrom(typeof source === 'string' ? host.toUrl(source) : source, build)).catch(hint);
   }
   if (source) return WebAssembly.compile(source as BufferSource);
   compiled[build] ??= compileFrom(wasmUrl(build), build).catch(async (error: unknown) => {

@@ -2,8 +2,8 @@
 //
 // Each slot holds one worker connection and runs one job at a time. A job that fails (bad config, a throw
 // inside the worker) rejects on its own; a worker that dies fails only the job it was running and is
-// replaced before the slot takes the next job. Later, a data-parallel run can lease several slots at once
-// (one per half of a batch) through the same connections; nothing here assumes one job per worker forever.
+// replaced before the slot takes the next job. (A run on two cores does not use the pool: train/parallel.ts
+// splits each batch between the main thread and its own shard worker on one shared memory.)
 import { compileKernels, type KernelSource } from '../wasm/module.js';
 import type { ModelWeights, TrainConfig, TrainProgress, TrainResult } from '../api.js';
 import { kernelsFor, openWorkerTrainer, spawnTrainerWorker, WorkerConnection, type KernelModules } from './client.js';

@@ -33,10 +33,7 @@ export interface RemoteTrainer {
   dispose(): void;
 }
 
-/**
- * What a worker exposes. Later a data-parallel run can add shard methods here (e.g. gradients of half a
- * batch on a shared step counter) without touching the pool: a pool slot is just a connection to this.
- */
+/** What a worker exposes: a pool slot is just a connection to this (two-core runs use train/parallel.ts instead). */
 export interface WorkerApi {
   readonly version: number;
   createTrainer(config: Partial<TrainConfig>, options: RemoteTrainerOptions): Promise<RemoteTrainer & ProxyMarked>;

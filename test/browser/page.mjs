@@ -1,42 +1,81 @@
-// Browser tests (`npm run test:browser`): the built page in headless Chromium, served with COOP/COEP (vite preview),
-// is cross-origin isolated and trains in a Web Worker on two threads; its weights must equal node's in-process run
-// (one thread) bit for bit, and its screenshot must show the loss curve and the W image. Served by a plain static
-// server that sends no headers, the page isolates itself through coi-serviceworker and trains on two threads too.
-// Needs `npm run build` (dist/, build/release.wasm). Last line: `N passed, N failed` (or a clear SKIPPED line).
+// Browser tests (`npm run test:browser`): the built page in headless Chromium (playwright-core) and Firefox ESR
+// (puppeteer-core over WebDriver BiDi), clicked through every section. Served with COOP/COEP (vite preview) the page is
+// cross-origin isolated and trains on two threads; on a static host that sends no headers coi-serviceworker isolates
+// it. Numbers are checked against the library in node: the trained weights bit for bit (two threads there, one here),
+// L* at a hovered cell, the rug's loss within its standard error, a loaded run's statistics against `persian-rug
+// measure`; images must be drawn; any console error or warning fails.
+// Needs `npm run build`. Screenshots go to build/test-browser/ (git-ignored). Last line: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodePng } from './png.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'; // Debian's chromium (no browser downloads)
+const BROWSERS = {
+  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', // Debian's chromium (no browser downloads)
+  firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+};
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const configFile = join(repo, 'web/vite.config.ts');
-const RUN = { n: 64, m: 16, p: 0.05, seed: 7, steps: 200, batch: 256 };
-const LOSS_RGB = [31, 95, 191]; // web/plot.ts LOSS_COLOR
-const THEORY_RGB = [224, 112, 0]; // the L*(p, r) line
+const RUN = { n: 256, m: 64, p: 0.05, seed: 7, steps: 600, batch: 256 };
+const LOADED = { n: 128, m: 32, p: 0.05, seed: 3, steps: 300, batch: 256 };
+const RUG = { n: 256, m: 64, p: 0.05, seed: 0, samples: 20000 };
+const shotDir = join(repo, 'build/test-browser');
 const started = performance.now();
 const results = [];
 const check = (name, ok, detail = '') => {
   results.push(ok);
   console.log(`${ok ? '  ✓' : '  ✗'} ${name}${detail ? ` (${detail})` : ''}`);
 };
+const finish = () => {
+  console.log(`browser tests took ${((performance.now() - started) / 1000).toFixed(1)} s; screenshots in build/test-browser/`);
+  console.log(`${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length} failed`);
+  process.exit(results.every(Boolean) ? 0 : 1);
+};
+const close = (a, b, relative = 1e-9) => (a === b) || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= relative * Math.max(Math.abs(a), Math.abs(b)));
 
 const tsc = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'web/tsconfig.json')], { encoding: 'utf8' });
 check('web/ typechecks', tsc.status === 0, tsc.status === 0 ? '' : (tsc.stdout + tsc.stderr).trim());
 
-if (!existsSync(CHROMIUM)) {
-  console.log(`browser tests SKIPPED: ${CHROMIUM} not found (install it: apt-get install -y chromium)`);
-  console.log(`${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length} failed`);
-  process.exit(results.every(Boolean) ? 0 : 1);
-}
+const missing = Object.entries(BROWSERS).filter(([, path]) => !existsSync(path));
+for (const [name, path] of missing) console.log(`browser tests SKIPPED for ${name}: ${path} not found (install it: apt-get install -y ${name === 'firefox' ? 'firefox-esr' : 'chromium'})`);
+if (missing.length === Object.keys(BROWSERS).length) finish();
 for (const file of ['dist/index.js', 'build/release.wasm', 'build/threads.wasm']) {
   if (!existsSync(join(repo, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 }
 
+// ---- expectations computed in node, with the package's own API and CLI ----
+const lib = await import(join(repo, 'dist/index.js'));
+const fixtures = mkdtempSync(join(tmpdir(), 'persian-rug-browser-'));
+const cli = (...args) => {
+  const r = spawnSync(process.execPath, [join(repo, 'bin/persian-rug.js'), ...args], { encoding: 'utf8', cwd: fixtures });
+  if (r.status !== 0) throw new Error(`persian-rug ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+};
+const runDir = join(fixtures, 'run');
+cli('train', '--n', String(LOADED.n), '--m', String(LOADED.m), '--p', String(LOADED.p), '--seed', String(LOADED.seed), '--steps', String(LOADED.steps),
+  '--batch', String(LOADED.batch), '--threads', '1', '--out', runDir);
+const measured = JSON.parse(cli('measure', runDir, '--backend', 'js', '--json').trim().split('\n').pop());
+const loadedHash = lib.weightsFingerprint(lib.decodeWeights(new Uint8Array(readFileSync(join(runDir, 'weights.safetensors')))));
+const resultsFile = join(fixtures, 'results.jsonl');
+cli('sweep', '--kind', 'trained,rug,theory,linear', '--n', '32,64', '--r', '0.1,0.3', '--p', '0.01,0.05,0.2', '--steps', '60', '--batch', '128',
+  '--workers', '0', '--rug-samples', '2000', '--out', resultsFile);
+const local = await lib.createTrainer({ nFeatures: RUN.n, nHidden: RUN.m, featureProbability: RUN.p, seed: RUN.seed, steps: RUN.steps, batch: RUN.batch, evalSamples: 16384, threads: 1 });
+const localResult = await local.run();
+const nodeHash = lib.weightsFingerprint(await local.weights());
+const nodeLossHash = lib.lossHistoryFingerprint(localResult.lossHistory);
+local.dispose();
+const rugEngine = await lib.createRugEngine('js', RUG.n, RUG.p);
+const rugBuilt = lib.createRug(RUG.n, RUG.m, RUG.seed, 0);
+rugEngine.setRug(rugBuilt);
+const rugNode = lib.evaluateRug(rugEngine, lib.theoryRugFit(rugBuilt, RUG.p), RUG.seed, RUG.samples);
+rugEngine.dispose();
+
 /** A static file server that sends no COOP/COEP headers (like GitHub Pages), on a free port. */
-async function serveStatic(root) {
+async function serveStatic(root, missing = []) {
   const { createServer } = await import('node:http');
   const { readFile } = await import('node:fs/promises');
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png' };
@@ -44,6 +83,7 @@ async function serveStatic(root) {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     try {
+      if (missing.some((name) => path.endsWith(name))) throw new Error('hidden');
       const body = await readFile(file);
       response.writeHead(200, { 'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
       response.end(body);
@@ -55,94 +95,284 @@ async function serveStatic(root) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+// ---- the page, built and served as `vite preview` serves it (with COOP/COEP), and by a plain static server ----
 const { build, preview } = await import('vite');
-const { chromium } = await import('playwright-core');
 await build({ configFile, logLevel: 'warn' });
-const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
+const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
 const url = server.resolvedUrls.local[0];
-const userDataDir = mkdtempSync(join(tmpdir(), 'persian-rug-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM,
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
-});
-const errors = [];
-try {
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(RUN).map(([k, v]) => [k, String(v)])), autostart: '1' });
-  await page.goto(`${url}?${query}`);
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 30_000 });
-  const shown = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated, status: document.getElementById('status')?.textContent ?? '' }));
-  check('the page trains in a Web Worker to the end', shown.state === 'done' && shown.steps === String(RUN.steps), shown.status);
-  check('served with COOP/COEP the page is cross-origin isolated and trains on two threads', shown.isolated === true && shown.threads === '2', `crossOriginIsolated ${shown.isolated}, threads ${shown.threads}`);
+const plain = await serveStatic(join(repo, 'build/web'));
+const bare = await serveStatic(join(repo, 'build/web'), ['coi-serviceworker.js']);
+mkdirSync(shotDir, { recursive: true });
 
-  const { createTrainer, weightsFingerprint, lossHistoryFingerprint } = await import(join(repo, 'dist/index.js'));
-  // Two threads in the browser, one in node: the same weights bit for bit.
-  const config = { ...JSON.parse(shown.config ?? '{}'), threads: 1 };
-  const local = await createTrainer(config);
-  const result = await local.run();
-  const nodeHash = weightsFingerprint(await local.weights());
-  local.dispose();
-  check('browser weights equal node in-process weights, bit for bit', shown.hash === nodeHash, `browser ${shown.hash}, node ${nodeHash}`);
-  check('browser loss history equals node in-process loss history', shown.lossHash === lossHistoryFingerprint(result.lossHistory));
-
-  const shotDir = join(repo, 'build/test-browser');
-  mkdirSync(shotDir, { recursive: true });
-  writeFileSync(join(shotDir, 'page.png'), await page.screenshot({ fullPage: true }));
-  const near = (rgba, i, [r, g, b], tolerance = 40) => Math.abs(rgba[i] - r) + Math.abs(rgba[i + 1] - g) + Math.abs(rgba[i + 2] - b) < tolerance;
-
-  const loss = decodePng(await page.locator('#loss').screenshot());
-  let curve = 0, theory = 0;
-  const curveColumns = new Set();
-  for (let i = 0; i < loss.width * loss.height; i++) {
-    if (near(loss.rgba, 4 * i, LOSS_RGB)) { curve++; curveColumns.add(i % loss.width); }
-    if (near(loss.rgba, 4 * i, THEORY_RGB)) theory++;
+/** Charts are SVG strings swapped in whole on redraw: an element screenshot taken as one is replaced is taken again. */
+async function retry(take, attempts = 4) {
+  for (let i = 1; ; i++) {
+    try {
+      return await take();
+    } catch (error) {
+      if (i >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
   }
-  check('the screenshot shows the loss curve across the chart', curve > 300 && curveColumns.size > 0.6 * loss.width, `${curve} curve pixels in ${curveColumns.size} of ${loss.width} columns`);
-  check('the screenshot shows the theory line L*(p, r)', theory > 200, `${theory} pixels`);
+}
 
-  const image = decodePng(await page.locator('#weights').screenshot());
-  let red = 0, blue = 0;
+/** The same few operations over playwright-core (Chromium) and puppeteer-core (Firefox over WebDriver BiDi). */
+async function openBrowser(name) {
+  if (name === 'chromium') {
+    const { chromium } = await import('playwright-core');
+    const userDataDir = mkdtempSync(join(tmpdir(), 'persian-rug-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: BROWSERS.chromium, headless: true, viewport: { width: 1440, height: 1000 }, args: CHROMIUM_ARGS, acceptDownloads: true });
+    const page = context.pages()[0] ?? await context.newPage();
+    return {
+      page,
+      wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, arg, { timeout }),
+      elementPng: (selector) => retry(() => page.locator(selector).first().screenshot({ timeout: 10_000 })),
+      viewport: (width, height) => page.setViewportSize({ width, height }),
+      init: (fn) => page.addInitScript(fn),
+      download: async (selector) => {
+        const [first] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+        return first;
+      },
+      close: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); },
+    };
+  }
+  const { default: puppeteer } = await import('puppeteer-core');
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: BROWSERS.firefox, headless: true, protocol: 'webDriverBiDi' });
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1440, height: 1000 });
+  return {
+    page,
+    wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, { timeout }, arg),
+    elementPng: (selector) => retry(async () => Buffer.from(await (await page.$(selector)).screenshot())),
+    viewport: (width, height) => page.setViewport({ width, height }),
+    init: (fn) => page.evaluateOnNewDocument(fn),
+    download: null,
+    close: () => browser.close(),
+  };
+}
+
+/** Fraction of eighths (left to right) of an element's screenshot that hold non-background pixels, and the colours seen. */
+function drawn(png) {
+  const image = decodePng(png);
+  const eighths = new Set();
   const colours = new Set();
-  // Every eighth of the image, left to right, must hold coloured cells (a partly drawn canvas once passed the counts).
-  const filledEighths = new Set();
+  let ink = 0;
   for (let i = 0; i < image.width * image.height; i++) {
     const [r, g, b] = image.rgba.subarray(4 * i, 4 * i + 3);
-    if (r > b + 40) red++;
-    if (b > r + 40) blue++;
-    if (Math.abs(r - b) > 40) filledEighths.add(Math.floor((8 * (i % image.width)) / image.width));
     colours.add((r << 16) | (g << 8) | b);
+    if (Math.min(r, g, b) < 235 && !(r === 250 && g === 250 && b === 250)) { ink++; eighths.add(Math.floor((8 * (i % image.width)) / image.width)); }
   }
-  const area = image.width * image.height;
-  check('the screenshot shows the W image (both signs, many shades, across its whole width)',
-    red > 0.02 * area && blue > 0.02 * area && colours.size > 50 && filledEighths.size === 8,
-    `${(100 * red / area).toFixed(1)}% red, ${(100 * blue / area).toFixed(1)}% blue, ${colours.size} colours, ${filledEighths.size}/8 eighths coloured`);
-  check('no errors in the page console', errors.length === 0, errors.join(' | '));
-
-  // A static host that cannot set headers: coi-serviceworker (copied into the build) isolates the page after one reload.
-  const plain = await serveStatic(join(repo, 'build/web'));
-  try {
-    const page2 = await context.newPage();
-    await page2.goto(`${plain.url}?${query}`);
-    await page2.waitForFunction(() => crossOriginIsolated && ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 60_000 });
-    const shown2 = await page2.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
-    check('on a static host without headers the service worker isolates the page: two threads, same weights', shown2.isolated === true && shown2.threads === '2' && shown2.hash === nodeHash,
-      `crossOriginIsolated ${shown2.isolated}, threads ${shown2.threads}, fingerprint ${shown2.hash}`);
-    await page2.close();
-  } finally {
-    await plain.close();
-  }
-} catch (error) {
-  check('browser test harness', false, String(error?.stack ?? error));
-} finally {
-  await context.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
-  rmSync(userDataDir, { recursive: true, force: true });
+  return { eighths: eighths.size, colours: colours.size, ink: ink / (image.width * image.height) };
 }
-console.log(`browser tests took ${((performance.now() - started) / 1000).toFixed(1)} s; screenshot: build/test-browser/page.png`);
-console.log(`${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length} failed`);
-process.exit(results.every(Boolean) ? 0 : 1);
+const drawnOk = (d, minColours = 20) => d.eighths === 8 && d.colours >= minColours && d.ink > 0.02;
+const show = (d) => `${d.eighths}/8 eighths inked, ${d.colours} colours, ${(100 * d.ink).toFixed(0)}% ink`;
+
+/** Puts files (name -> bytes) into a file input as a user choosing them would, and fires its change event. */
+async function chooseFiles(page, selector, files) {
+  const payload = Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString('base64')]);
+  await page.evaluate(({ selector, payload }) => {
+    const transfer = new DataTransfer();
+    for (const [name, base64] of payload) transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+    const input = document.querySelector(selector);
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }, { selector, payload });
+}
+
+async function testBrowser(name) {
+  console.log(`${name}:`);
+  const b = await openBrowser(name);
+  const { page } = b;
+  const problems = [];
+  const notes = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    const type = message.type();
+    if (type === 'error' || type === 'warning' || type === 'warn') problems.push(`console ${type}: ${message.text()}`);
+    if (message.text().startsWith('persian-rug:')) notes.push(message.text());
+  });
+  // Long main-thread tasks: PerformanceObserver 'longtask' where supported (Chromium); a 10 ms heartbeat's largest gap everywhere.
+  await b.init(() => {
+    window.__longTasks = [];
+    window.__gaps = [];
+    try {
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+    } catch { /* not supported (Firefox) */ }
+    let last = performance.now();
+    setInterval(() => { const now = performance.now(); window.__gaps.push([last, now - last]); last = now; }, 10);
+  });
+  const shot = async (section) => {
+    const file = join(shotDir, `${name}-${section}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+  };
+  try {
+    // ---- Train: a run to the end in a Web Worker, same weights as node, statistics and histogram drawn ----
+    const query = new URLSearchParams({ section: 'train', ...Object.fromEntries(Object.entries(RUN).map(([k, v]) => [k, String(v)])), autostart: '1' });
+    await page.goto(`${url}?${query}`);
+    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    await b.wait(() => Number(document.body.dataset.statsReady ?? 0) >= 1);
+    const shown = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated, status: document.getElementById('status')?.textContent ?? '' }));
+    check(`${name}: the page trains in a Web Worker to the end`, shown.state === 'done' && shown.steps === String(RUN.steps), shown.status);
+    check(`${name}: served with COOP/COEP the page is cross-origin isolated and trains on two threads`, shown.isolated === true && shown.threads === '2', `crossOriginIsolated ${shown.isolated}, threads ${shown.threads}`);
+    check(`${name}: browser weights (two threads) equal node in-process weights (one thread), bit for bit`, shown.hash === nodeHash, `browser ${shown.hash}, node ${nodeHash}`);
+    check(`${name}: browser loss history equals node's`, shown.lossHash === nodeLossHash);
+    const timing = await page.evaluate(() => {
+      const [start] = performance.getEntriesByName('persian-rug-train-start');
+      const [end] = performance.getEntriesByName('persian-rug-train-end');
+      const within = ([t]) => t >= start.startTime && t <= end.startTime;
+      return {
+        tasks: window.__longTasks.filter(within).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - start.startTime).toFixed(0)} ms`).join(', '),
+        longest: Math.max(0, ...window.__longTasks.filter(within).map(([, d]) => d)),
+        observed: PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false,
+        gap: Math.max(0, ...window.__gaps.filter(within).map(([, d]) => d)),
+        seconds: (end.startTime - start.startTime) / 1000,
+      };
+    });
+    // Long tasks are wall time: on a machine busier than its cores (other jobs) a short task is stretched by the
+    // scheduler, so the bound is asserted only where the load average is at most twice the cores.
+    const load = loadavg()[0], cores = availableParallelism();
+    if (timing.observed && load > 2 * cores) console.log(`    (not asserted: load average ${load.toFixed(1)} on ${cores} cores; longest long task while training ${timing.longest.toFixed(0)} ms${timing.tasks ? ` (${timing.tasks})` : ''})`);
+    else if (timing.observed) check(`${name}: no main-thread task of 50 ms or more while training`, timing.longest < 50, `longest long task ${timing.longest.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s${timing.tasks ? ` (${timing.tasks})` : ''}; largest 10 ms heartbeat gap ${timing.gap.toFixed(0)} ms`);
+    else console.log(`    (${name} has no longtask entries; largest 10 ms heartbeat gap while training: ${timing.gap.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s)`);
+    const lossChart = drawn(await b.elementPng('#loss svg'));
+    const weightsImage = drawn(await b.elementPng('#weights'));
+    const histogram = drawn(await b.elementPng('#histogram svg'));
+    check(`${name}: loss chart, W image and histogram are drawn`, drawnOk(lossChart, 8) && drawnOk(weightsImage, 50) && drawnOk(histogram, 8),
+      `loss ${show(lossChart)}; W ${show(weightsImage)}; histogram ${show(histogram)}`);
+    if (b.download) {
+      const download = await b.download('#download');
+      const path = await download.path();
+      const name0 = download.suggestedFilename();
+      const ok = name0 === 'run.json' && lib.decodeRunRecord(readFileSync(path, 'utf8')).lossHistory.length === RUN.steps;
+      check(`${name}: Download run saves run.json (as the CLI writes it)`, ok, name0);
+    }
+    await shot('train');
+
+    // ---- a run written by `persian-rug train --out` loaded from disk: statistics equal `persian-rug measure`'s ----
+    await chooseFiles(page, '#load', { 'run.json': readFileSync(join(runDir, 'run.json')), 'weights.safetensors': readFileSync(join(runDir, 'weights.safetensors')) });
+    await b.wait((hash) => document.body.dataset.loaded === hash, loadedHash);
+    await b.wait(() => Number(document.body.dataset.statsReady ?? 0) >= 2 && JSON.parse(document.getElementById('stats').dataset.stats ?? '{}').diagonal);
+    await b.wait(async () => { await new Promise((r) => setTimeout(r, 300)); return true; });
+    const stats = await page.evaluate(() => JSON.parse(document.getElementById('stats').dataset.stats));
+    const pairs = [
+      ['diag mean', stats.diagonal.mean, measured.diagonal.mean], ['Δ diag', stats.diagonal.variance, measured.diagonal.variance],
+      ['b mean', stats.bias.mean, measured.bias.mean], ['Δ b', stats.bias.variance, measured.bias.variance],
+      ['v σ² mean', stats.interferenceVariance.mean, measured.interferenceVariance.mean], ['Δ v σ²', stats.interferenceVariance.variance, measured.interferenceVariance.variance],
+      ['E ν mean', stats.interferenceMean.mean, measured.interferenceMean.mean], ['Δ E ν', stats.interferenceMean.variance, measured.interferenceMean.variance],
+      ['off-diagonal skewness', stats.offDiagonal.skewness, measured.offDiagonal.skewness], ['off-diagonal kurtosis', stats.offDiagonal.excessKurtosis, measured.offDiagonal.excessKurtosis],
+      ['ν skewness', stats.interference.skewness, measured.interference.skewness], ['ν kurtosis', stats.interference.excessKurtosis, measured.interference.excessKurtosis],
+      ['predicted loss', stats.predictedLoss, measured.loss.predicted], ['mean-field loss', stats.meanFieldLoss, measured.loss.meanField],
+    ];
+    const off = pairs.filter(([, a, b2]) => !close(a, b2, 1e-9));
+    check(`${name}: a loaded run's statistics equal persian-rug measure's (${pairs.length} numbers, 1e-9 relative)`, off.length === 0,
+      off.length ? off.map(([k, a, b2]) => `${k}: page ${a}, measure ${b2}`).join('; ') : `Δ diag ${measured.diagonal.variance.toExponential(3)}, ν skewness ${measured.interference.skewness.toFixed(4)}`);
+
+    // ---- usable at 390 px: nothing wider than the screen ----
+    await b.viewport(390, 900);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(`${name}: the train section fits 390 px (no horizontal scrolling)`, overflow <= 391, `scrollWidth ${overflow}`);
+    await shot('train-390px');
+    await b.viewport(1440, 1000);
+
+    // ---- Theory: the hovered cell's L* equals node's; a click draws both slices ----
+    await page.click('#tab-theory');
+    await b.wait(() => document.body.dataset.theoryReady === '1');
+    await page.evaluate(() => document.querySelector('#heatmap rect.cell[data-row="5"][data-col="3"]').dispatchEvent(new MouseEvent('mousemove', { bubbles: true })));
+    const hovered = await page.evaluate(() => ({ ...document.getElementById('theory-hover').dataset }));
+    const expected = lib.optimalSymmetricLoss(Number(hovered.p), Number(hovered.r));
+    check(`${name}: L* at the hovered cell equals optimalSymmetricLoss in node`, close(Number(hovered.loss), expected.loss) && close(Number(hovered.a), expected.a) && close(Number(hovered.mmse), lib.mmseLoss(Number(hovered.p), Number(hovered.r))),
+      `p ${Number(hovered.p).toFixed(4)}, r ${Number(hovered.r).toFixed(4)}: page ${hovered.loss}, node ${expected.loss}`);
+    await page.evaluate(() => document.querySelector('#heatmap rect.cell[data-row="5"][data-col="3"]').dispatchEvent(new MouseEvent('click', { bubbles: true })));
+    await b.wait((pr) => document.body.dataset.theorySlices === pr, `${hovered.p},${hovered.r}`);
+    const heat = drawn(await b.elementPng('#heatmap svg')), vsR = drawn(await b.elementPng('#theory-vs-r svg')), vsP = drawn(await b.elementPng('#theory-vs-p svg'));
+    check(`${name}: heat map and both slices are drawn`, drawnOk(heat, 100) && drawnOk(vsR, 8) && drawnOk(vsP, 8), `heat map ${show(heat)}; vs r ${show(vsR)}; vs p ${show(vsP)}`);
+    await shot('theory');
+
+    // ---- Rug: Monte-Carlo loss within its standard error of node's; W image; a trained model beside it after zooming ----
+    await page.goto(`${url}?${new URLSearchParams({ section: 'rug', n: String(RUG.n), m: String(RUG.m), p: String(RUG.p), seed: String(RUG.seed), steps: '100' })}`);
+    await b.wait(() => document.body.dataset.rugLoss !== undefined);
+    const rug = await page.evaluate(() => ({ loss: Number(document.body.dataset.rugLoss), se: Number(document.body.dataset.rugStdErr), config: document.body.dataset.rugConfig }));
+    check(`${name}: the rug's Monte-Carlo loss is within its standard error of node's`, Math.abs(rug.loss - rugNode.loss) <= rug.se,
+      `page ${rug.loss.toExponential(5)} ± ${rug.se.toExponential(2)}, node ${rugNode.loss.toExponential(5)} ± ${rugNode.lossStdErr.toExponential(2)} (${rug.config})`);
+    await page.click('#rug-train');
+    await b.wait(() => document.body.dataset.rugTrained !== undefined);
+    await page.click('[data-zoom="out"]');
+    await b.wait(() => document.body.dataset.rugView === '0,0,128');
+    await b.wait(async () => { await new Promise((r) => setTimeout(r, 300)); return true; });
+    const rugImage = drawn(await b.elementPng('#rug-image')), trainedImage = drawn(await b.elementPng('#rug-trained'));
+    check(`${name}: the rug and the trained model are drawn, zoomed out to 128 x 128`, drawnOk(rugImage, 8) && drawnOk(trainedImage, 50), `rug ${show(rugImage)}; trained ${show(trainedImage)}`);
+    await shot('rug');
+
+    // ---- Results: a sweep results file gives the plot figures ----
+    await page.click('#tab-results');
+    await chooseFiles(page, '#results-file', { 'results.jsonl': readFileSync(resultsFile) });
+    await b.wait(() => Number(document.body.dataset.resultsFigures ?? 0) > 0);
+    const figures = await page.evaluate(() => [...document.querySelectorAll('#figures figure')].map((f) => f.dataset.name));
+    const wanted = ['heatmap-trained-evalLoss', 'heatmap-trained-lossOverTheory', 'heatmap-rug-evalLoss', 'loss-vs-r', 'loss-vs-p', 'histograms'];
+    const points = await page.evaluate(() => document.querySelectorAll('#figures figure[data-name="loss-vs-r"] circle').length);
+    check(`${name}: the results file gives heat maps, loss against r and p with the models' points, and histograms`,
+      wanted.every((w) => figures.includes(w)) && points > 0, `${figures.length} figures: ${figures.join(', ')}; ${points} points in loss-vs-r`);
+    const lossVsR = drawn(await b.elementPng('#figures figure[data-name="loss-vs-r"] svg'));
+    check(`${name}: the loss-vs-r figure is drawn`, drawnOk(lossVsR, 8), show(lossVsR));
+    await shot('results');
+
+    // ---- Speed: every row measured (a fraction of a second each here) ----
+    await page.goto(`${url}?section=speed&seconds=0.5`);
+    await page.click('#speed-run');
+    await b.wait(() => document.body.dataset.speed !== undefined, undefined, 120_000);
+    const speed = await page.evaluate(() => JSON.parse(document.body.dataset.speed));
+    check(`${name}: the speed section measures wasm and the TS twins`, speed.length >= 2 && speed.every((r) => r.stepsPerSecond > 0),
+      speed.map((r) => `${r.name}: ${r.stepsPerSecond.toFixed(1)} steps/s`).join('; '));
+    await shot('speed');
+
+    // ---- a static host that cannot set headers: coi-serviceworker isolates the page after one reload ----
+    await page.goto(`${plain.url}?${query}`);
+    // the service worker reloads the page once: poll (a wait spanning the reload can lose its page in WebDriver BiDi)
+    for (let t = 0; t < 120; t++) {
+      const ready = await page.evaluate(() => crossOriginIsolated && ['done', 'error'].includes(document.body.dataset.state ?? '')).catch(() => false);
+      if (ready) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const shown2 = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
+    check(`${name}: on a static host without headers the service worker isolates the page: two threads, same weights`, shown2.isolated === true && shown2.threads === '2' && shown2.hash === nodeHash,
+      `crossOriginIsolated ${shown2.isolated}, threads ${shown2.threads}, fingerprint ${shown2.hash}`);
+
+    // ---- every control labelled and reachable by keyboard ----
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, [tabindex]')].filter((e) => {
+      const label = e.closest('label')?.textContent?.trim() || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim());
+      return !label || e.tabIndex < 0;
+    }).map((e) => e.id || e.name || e.outerHTML.slice(0, 60)));
+    check(`${name}: every control has a label and a tab stop`, unlabelled.length === 0, unlabelled.join(', '));
+    check(`${name}: no errors or warnings in the page console`, problems.length === 0, problems.join(' | '));
+
+    // ---- not isolated (no headers, no service worker): one thread, node's weights, and the library says why, once ----
+    notes.length = 0;
+    const before = problems.length;
+    await page.goto(`${bare.url}?${query}`);
+    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    const shown3 = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated }));
+    check(`${name}: a page that is not isolated trains on one thread, same weights, and says so in one console line`,
+      shown3.isolated === false && shown3.threads === '1' && shown3.hash === nodeHash && notes.length === 1 && /one thread.*not cross-origin isolated/.test(notes[0]),
+      `crossOriginIsolated ${shown3.isolated}, threads ${shown3.threads}, fingerprint ${shown3.hash}, console: ${JSON.stringify(notes)}`);
+    // the one expected problem there: the service worker script this host does not serve (404)
+    const extra = problems.splice(before).filter((p) => !/status of 404/.test(p));
+    check(`${name}: no other console errors or warnings on the page that is not isolated`, extra.length === 0, extra.join(' | '));
+
+  } catch (error) {
+    check(`${name}: browser test harness`, false, String(error?.stack ?? error));
+    await shot('failure').catch(() => undefined);
+  } finally {
+    await b.close();
+  }
+}
+
+try {
+  // BROWSER=chromium (or firefox) runs one of them
+  for (const name of Object.keys(BROWSERS)) if (existsSync(BROWSERS[name]) && (!process.env.BROWSER || process.env.BROWSER === name)) await testBrowser(name);
+} finally {
+  await new Promise((resolve) => server.httpServer.close(resolve));
+  await plain.close();
+  await bare.close();
+  rmSync(fixtures, { recursive: true, force: true });
+}
+finish();

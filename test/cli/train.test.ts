@@ -29,6 +29,12 @@ describe('persian-rug train', () => {
     expect(result.evalSamples).toBe(1024);
     expect(result.backend).toBe('wasm');
     expect(result.evalLoss).toBeGreaterThan(0);
+    // node has shared memory; threads 0 (the default) means both gradient shards on their own core where there are two
+    const { availableParallelism } = await import('node:os');
+    expect(result.threads).toBe(Math.min(2, availableParallelism()));
+    const text = capture();
+    expect(await main(['train', '--n', '32', '--m', '8', '--p', '0.1', '--steps', '20', '--batch', '64', '--eval-samples', '1024'], text.io)).toBe(0);
+    expect(text.out[0]).toMatch(new RegExp(`^trained .* on ${result.threads} threads?, `));
   });
 
   test('--out writes run.json and loadable weights in PyTorch layouts', async () => {

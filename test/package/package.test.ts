@@ -57,7 +57,11 @@ describe('the tarball', () => {
         imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
       }
     }
-    expect(Object.keys(manifest.dependencies).sort()).toEqual([...imported].sort());
+    // the charting packages are optional peers, imported on first use by src/plot/render.ts only (figures)
+    const optionalPeers = Object.keys(manifest.peerDependencies ?? {}).filter((name) => manifest.peerDependenciesMeta?.[name]?.optional);
+    expect(optionalPeers.sort()).toEqual(['@resvg/resvg-wasm', 'dejavu-fonts-ttf', 'vega', 'vega-lite']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([...imported].filter((name) => !optionalPeers.includes(name)).sort());
+    expect([...imported].filter((name) => optionalPeers.includes(name)).sort()).toEqual(['@resvg/resvg-wasm', 'vega', 'vega-lite']);
   });
 });
 
@@ -82,5 +86,46 @@ describe('the theory notes', () => {
     const sections = [...readFileSync(join(repo, 'docs/theory.md'), 'utf8').matchAll(/^## (\d)\. /gm)].map((m) => Number(m[1]));
     expect(sections).toEqual([1, 2, 3, 4, 5, 6]);
     expect(readFileSync(join(repo, 'docs/theory.md'), 'utf8')).toContain('arXiv:2410.12101');
+  });
+});
+
+describe('the inline copies (dist/inline/, for bundlers that do not emit the files)', () => {
+  const load = async (name: string) => import(join(repo, 'dist/inline', name));
+  it('hold the wasm builds byte for byte', async () => {
+    const inline = await load('wasm.js');
+    for (const build of ['release', 'threads'] as const) {
+      expect(Buffer.from(inline[build], 'base64').equals(readFileSync(join(repo, `build/${build}.wasm`))), build).toBe(true);
+    }
+  });
+  it('hold each worker as one self-contained browser module: no import, no node: built-in', async () => {
+    for (const name of ['shardWorker.js', 'trainerWorker.js']) {
+      const code = Buffer.from((await load(name)).default, 'base64').toString('utf8');
+      expect(code.length, name).toBeGreaterThan(5000);
+      expect(code, name).not.toMatch(/(^|[;}\n])\s*import\s*[{*'"\w]|\bimport\(\s*['"`]|[}\w]\s*from\s*['"]|['"`]node:/);
+      expect(code, name).toContain('persian-rug:hello');
+    }
+  });
+});
+
+describe('entry points per host (#host by export condition)', () => {
+  async function bundleFor(conditionNames: string[]): Promise<string> {
+    const { rolldown } = await import('rolldown');
+    const build = await rolldown({ input: join(repo, 'dist/index.js'), platform: conditionNames.includes('browser') ? 'browser' : 'node', resolve: { conditionNames }, logLevel: 'silent' });
+    const { output } = await build.generate({ format: 'esm', codeSplitting: false });
+    await build.close();
+    return output.map((chunk) => ('code' in chunk ? chunk.code : '')).join('\n');
+  }
+
+  it('a browser bundle of the package has no node: import and takes the web host', async () => {
+    const code = await bundleFor(['browser', 'import', 'default']);
+    expect(code).not.toMatch(/['"]node:/);
+    expect(code).toContain('crossOriginIsolated');
+  });
+
+  it('node takes the host that reads files from disk (no fetch of the package files)', async () => {
+    const code = await bundleFor(['node', 'import', 'default']);
+    expect(code).toMatch(/['"]node:fs\/promises['"]/);
+    expect(code).toMatch(/['"]node:worker_threads['"]/);
+    expect(manifest.imports['#host']).toMatchObject({ browser: './dist/host/web.js', node: './dist/host/node.js', deno: './dist/host/node.js', bun: './dist/host/node.js', default: './dist/host/web.js' });
   });
 });

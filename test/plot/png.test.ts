@@ -1,7 +1,7 @@
 // PNG encoder: checksums, zlib streams any inflater reads (fixed Huffman and stored), decodable files.
 import { describe, expect, test } from 'vitest';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { adler32, createRaster, encodePng, fillRect, zlibCompress } from '../../src/plot/png.js';
+import { adler32, createRaster, encodePng, zlibCompress, type Raster } from '../../src/plot/png.js';
 import { crc32 } from '../../src/io/crc32.js';
 import { divergingColour, DIVERGING_STOPS } from '../../src/plot/colormap.js';
 import { testValues } from '../helpers.js';
@@ -46,6 +46,15 @@ describe('zlib stream', () => {
     expect(zlibCompress(inputs.repetitive).length).toBeLessThan(inputs.repetitive.length / 10);
   });
 });
+
+/** Fills [x, x + w) x [y, y + h), clipped. */
+function fillRect(raster: Raster, x: number, y: number, w: number, h: number, colour: readonly number[]): void {
+  for (let row = Math.max(0, y); row < Math.min(raster.height, y + h); row++) {
+    for (let col = Math.max(0, x); col < Math.min(raster.width, x + w); col++) {
+      for (let c = 0; c < raster.channels; c++) raster.data[(row * raster.width + col) * raster.channels + c] = colour[c];
+    }
+  }
+}
 
 describe('encodePng', () => {
   test.each([[3, true], [4, false], [3, false]] as const)('channels %i, compress %s: decodes with the right size and pixels', (channels, compress) => {

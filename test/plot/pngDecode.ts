@@ -1,4 +1,4 @@
-// A small PNG decoder for the tests: chunk CRCs (own bitwise CRC-32), IHDR, IDAT through node:zlib, filter 0 only.
+// A small PNG decoder for the tests: chunk CRCs (own bitwise CRC-32), IHDR, IDAT through node:zlib, the five row filters.
 import { inflateSync } from 'node:zlib';
 
 function bitwiseCrc32(bytes: Uint8Array): number {
@@ -44,9 +44,29 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
   const raw = inflateSync(Buffer.concat(idat)); // checks the zlib header and the Adler-32
   const rowBytes = width * channels;
   if (raw.length !== height * (rowBytes + 1)) throw new Error(`IDAT: ${raw.length} bytes, expected ${height * (rowBytes + 1)}`);
-  for (let y = 0; y < height; y++) if (raw[y * (rowBytes + 1)] !== 0) throw new Error(`row ${y}: filter ${raw[y * (rowBytes + 1)]}`);
+  // undo the row filters (PNG spec 9.2): None, Sub, Up, Average, Paeth; bpp = channels bytes
+  const pixels = new Uint8Array(height * rowBytes);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (rowBytes + 1)];
+    if (filter > 4) throw new Error(`row ${y}: filter ${filter}`);
+    const src = raw.subarray(y * (rowBytes + 1) + 1, (y + 1) * (rowBytes + 1));
+    const out = pixels.subarray(y * rowBytes, (y + 1) * rowBytes);
+    const up = y > 0 ? pixels.subarray((y - 1) * rowBytes, y * rowBytes) : new Uint8Array(rowBytes);
+    for (let i = 0; i < rowBytes; i++) {
+      const a = i >= channels ? out[i - channels] : 0, b = up[i], c = i >= channels ? up[i - channels] : 0;
+      let predictor = 0;
+      if (filter === 1) predictor = a;
+      else if (filter === 2) predictor = b;
+      else if (filter === 3) predictor = (a + b) >> 1;
+      else if (filter === 4) {
+        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
+        predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      out[i] = (src[i] + predictor) & 0xff;
+    }
+  }
   return {
     width, height, channels, chunks,
-    pixel: (x, y) => Array.from(raw.subarray(y * (rowBytes + 1) + 1 + x * channels, y * (rowBytes + 1) + 1 + (x + 1) * channels)),
+    pixel: (x, y) => Array.from(pixels.subarray(y * rowBytes + x * channels, y * rowBytes + (x + 1) * channels)),
   };
 }

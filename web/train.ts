@@ -1,0 +1,346 @@
+// Train: a model in a Web Worker with live loss, W, statistics and interference histogram; pause/resume, the paper's
+// stop rule, ETA; download of the run (run.json + weights.safetensors, as the CLI writes them) and loading one back.
+import {
+  createWorkerTrainer, decodeRunFiles, encodeRunFiles, lossHistoryFingerprint, resolveTrainConfig, weightsFingerprint,
+  RUN_RECORD_FILE, WEIGHTS_FILE,
+} from 'persian-rug';
+import type { ModelWeights, ResolvedTrainConfig, TrainConfig, TrainProgress, TrainResult, WorkerTrainer } from 'persian-rug';
+import { constantLoss, linearLoss, optimalSymmetricLoss } from 'persian-rug/theory';
+import { histogramChart, lineChart, type LineChartSpec } from './charts.js';
+import { drawColorbar, drawMatrix } from './matrix.js';
+import { $, download, duration, fmt } from './format.js';
+import { getParam, setParams } from './state.js';
+import { addRun, compute, kernels } from './shared.js';
+import type { StatisticsSummary } from './compute.js';
+
+const BLOCK = 64;
+/** W image and statistics refresh: every this many steps, or this many seconds, whichever comes first. */
+const REFRESH_STEPS = 200;
+const REFRESH_SECONDS = 2;
+/** The paper's epoch (docs/theory.md §1). */
+const SAMPLES_PER_EPOCH = 30_000;
+const LOSS_COLOR = '#1f5fbf';
+/** The status line (steps/s, ETA) changes at most this often. */
+const STATUS_EVERY_MS = 250;
+export const THEORY_COLOR = '#e07000';
+
+type Phase = 'idle' | 'training' | 'paused' | 'done' | 'error';
+
+let trainer: WorkerTrainer | undefined;
+let phase: Phase = 'idle';
+/** [step, loss] of the curve shown */
+let points: [number, number][] = [];
+let totalSteps = 1;
+let current: { config: ResolvedTrainConfig; result?: TrainResult; weights?: ModelWeights; label: string } | undefined;
+let statsBusy = false;
+let statsPending: { weights: ModelWeights; p: number; bias: boolean } | undefined;
+let chartQueued = false;
+
+const form = () => $<HTMLFormElement>('controls');
+const status = (text: string) => { $('status').textContent = text; };
+
+function setPhase(next: Phase): void {
+  phase = next;
+  document.body.dataset.state = next;
+  $<HTMLButtonElement>('train-button').disabled = next === 'training' || next === 'paused';
+  const pause = $<HTMLButtonElement>('pause');
+  pause.disabled = !(next === 'training' || next === 'paused');
+  pause.textContent = next === 'paused' ? 'Resume' : 'Pause';
+  $<HTMLButtonElement>('stop').disabled = !(next === 'training' || next === 'paused');
+  $<HTMLButtonElement>('download').disabled = !(current?.result && current.weights && next !== 'training');
+}
+
+function readForm(): Partial<TrainConfig> {
+  const data = new FormData(form());
+  const num = (key: string) => Number(data.get(key));
+  const steps = num('steps'), batch = num('batch');
+  const config: Partial<TrainConfig> = {
+    nFeatures: num('n'), nHidden: num('m'), featureProbability: num('p'), seed: num('seed'), batch, evalSamples: 16384,
+  };
+  // the stop rule works at epoch ends: `steps` becomes the cap, in whole epochs
+  if (data.get('stoprule') === 'on') Object.assign(config, { epochs: Math.max(1, Math.ceil((steps * batch) / SAMPLES_PER_EPOCH)), samplesPerEpoch: SAMPLES_PER_EPOCH });
+  else config.steps = steps;
+  return config;
+}
+
+let rulesCache: { key: string; rules: NonNullable<LineChartSpec['rules']> } | undefined;
+
+/** L*(p, r) and the baselines as horizontal lines (L* is a 2-D minimization: computed once per (p, r)). */
+function theoryRules(p: number, r: number): NonNullable<LineChartSpec['rules']> {
+  const key = `${p},${r}`;
+  if (rulesCache?.key === key) return rulesCache.rules;
+  const rules = [
+    { label: 'best constant v', value: constantLoss(p), color: '#888', dash: '2 4' },
+    { label: 'best linear (1 - r) v', value: linearLoss(p, r), color: '#555', dash: '8 4' },
+  ];
+  try {
+    rules.push({ label: 'theory L*(p, r)', value: optimalSymmetricLoss(p, r).loss, color: THEORY_COLOR, dash: '10 5' });
+  } catch (error) {
+    console.info('L*(p, r) unavailable:', (error as Error).message);
+  }
+  rulesCache = { key, rules };
+  return rules;
+}
+
+function drawLoss(): void {
+  const c = current?.config;
+  const p = c ? (Array.isArray(c.featureProbability) ? c.featureProbability[0] : c.featureProbability) : Number(getParam('p') ?? 0.045);
+  const r = c ? c.nHidden / c.nFeatures : Number(getParam('m') ?? 128) / Number(getParam('n') ?? 512);
+  $('loss').innerHTML = lineChart({
+    xLabel: 'step', yLabel: 'loss', yLog: true, xDomain: [0, totalSteps],
+    series: [{ label: current?.label ?? 'training loss', color: LOSS_COLOR, points }],
+    rules: theoryRules(p, r), width: 640, height: 380,
+  });
+}
+
+/** The loss chart is redrawn at most every LOSS_REDRAW_MS (each redraw replaces one small SVG). */
+const LOSS_REDRAW_MS = 250;
+let lastLossDraw = 0;
+
+function queueLoss(): void {
+  if (chartQueued) return;
+  chartQueued = true;
+  setTimeout(() => requestAnimationFrame(() => { chartQueued = false; lastLossDraw = performance.now(); drawLoss(); }), Math.max(0, lastLossDraw + LOSS_REDRAW_MS - performance.now()));
+}
+
+function showWeights(w: ModelWeights, step: number): void {
+  const n = w.nFeatures, m = w.nHidden;
+  const size = Math.min(BLOCK, n);
+  const block = new Float64Array(size * size);
+  let scale = 0;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      let sum = 0;
+      for (let k = 0; k < m; k++) sum += w.wout[i * m + k] * w.win[k * n + j];
+      block[i * size + j] = sum;
+      scale = Math.max(scale, Math.abs(sum));
+    }
+  }
+  drawMatrix($<HTMLCanvasElement>('weights'), block, size, size, scale);
+  $('scale-low').textContent = fmt(-scale);
+  $('scale-high').textContent = fmt(scale);
+  $('weights-caption').textContent = `W = W_out W_in, top-left ${size} x ${size} block at step ${step} (red > 0, blue < 0, scale ±${fmt(scale)}).`;
+}
+
+/** Statistics in the compute worker; while one is running only the newest request waits. */
+function requestStatistics(weights: ModelWeights, p: number, bias: boolean): void {
+  statsPending = { weights, p, bias };
+  if (statsBusy) return;
+  const next = statsPending;
+  statsPending = undefined;
+  statsBusy = true;
+  compute('statistics').statistics(next.weights, next.p, next.bias).then(showStatistics, (error: unknown) => {
+    console.error('statistics failed:', error);
+  }).finally(() => {
+    statsBusy = false;
+    if (statsPending) requestStatistics(statsPending.weights, statsPending.p, statsPending.bias);
+  });
+}
+
+function showStatistics(s: StatisticsSummary): void {
+  const rows: [string, string][] = [
+    ['diag W_ii', `mean ${fmt(s.diagonal.mean)} · Δ ${fmt(s.diagonal.variance)}`],
+    ['bias b_i', s.bias ? `mean ${fmt(s.bias.mean)} · Δ ${fmt(s.bias.variance)}` : 'none'],
+    ['σ² term: Var ν_i = v σ_i²', `mean ${fmt(s.interferenceVariance.mean)} · Δ ${fmt(s.interferenceVariance.variance)}`],
+    ['E ν_i', `mean ${fmt(s.interferenceMean.mean)} · Δ ${fmt(s.interferenceMean.variance)}`],
+    ['off-diagonal W_ij', `skewness ${fmt(s.offDiagonal.skewness)} · excess kurtosis ${fmt(s.offDiagonal.excessKurtosis)}`],
+    [`ν_i standardized (${s.interference.rows} rows)`, `skewness ${fmt(s.interference.skewness)} · excess kurtosis ${fmt(s.interference.excessKurtosis)} · KS rejected ${fmt(s.interference.fractionRejected)}`],
+    ['loss predicted from the statistics', `per row ${fmt(s.predictedLoss)} · mean field ${fmt(s.meanFieldLoss)}`],
+  ];
+  const table = $('stats');
+  table.innerHTML = `<tbody>${rows.map(([k, v]) => `<tr><th scope="row">${k}</th><td>${v}</td></tr>`).join('')}</tbody>`;
+  table.dataset.stats = JSON.stringify({
+    diagonal: s.diagonal, bias: s.bias, interferenceVariance: s.interferenceVariance, interferenceMean: s.interferenceMean,
+    offDiagonal: s.offDiagonal, interference: s.interference, predictedLoss: s.predictedLoss, meanFieldLoss: s.meanFieldLoss,
+  });
+  const sd = Math.sqrt(s.offDiagonal.variance);
+  $('histogram').innerHTML = histogramChart({
+    xLabel: 'off-diagonal W_ij', lo: s.histogram.lo, hi: s.histogram.hi, counts: s.histogram.counts,
+    gaussian: { mean: s.offDiagonal.mean, sd }, width: 460, height: 300,
+  });
+  $('histogram-caption').textContent = `Off-diagonal W_ij of ${s.interference.rows} sampled rows (${s.histogram.total.toLocaleString('en')} entries) against the Gaussian of the same mean and variance: skewness ${fmt(s.offDiagonal.skewness, 3)}, excess kurtosis ${fmt(s.offDiagonal.excessKurtosis, 3)} (0 and 0 for a Gaussian).`;
+  document.body.dataset.statsReady = String(Number(document.body.dataset.statsReady ?? 0) + 1);
+}
+
+function pOf(config: ResolvedTrainConfig): number {
+  const fp = config.featureProbability;
+  return Array.isArray(fp) ? fp.reduce((a, b) => a + b, 0) / fp.length : fp;
+}
+
+function finish(result: TrainResult, weights: ModelWeights): void {
+  const c = result.config;
+  performance.mark('persian-rug-train-end');
+  current = { ...current!, result, weights };
+  showWeights(weights, result.steps);
+  requestStatistics(weights, pOf(c), c.bias);
+  const hash = weightsFingerprint(weights);
+  let theory = NaN;
+  try { theory = optimalSymmetricLoss(pOf(c), c.nHidden / c.nFeatures).loss; } catch { /* p or r outside the theory's range */ }
+  Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps), evalLoss: String(result.evalLoss), threads: String(result.threads) });
+  status(`${result.stopReason === 'cancelled' ? 'stopped' : result.stopReason === 'stop-rule' ? 'stopped by the stop rule' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s${result.threads ? ` on ${result.threads} thread${result.threads === 1 ? '' : 's'}` : ''}`
+    + ` · train loss ${fmt(result.trainLoss)} · held-out loss ${fmt(result.evalLoss)}`
+    + (Number.isFinite(theory) ? ` · L* ${fmt(theory)} (ratio ${(result.evalLoss / theory).toFixed(3)})` : '')
+    + ` · weights fingerprint ${hash}`);
+  addRun({ id: current!.label, label: current!.label, n: c.nFeatures, m: c.nHidden, p: pOf(c), evalLoss: result.evalLoss, weights, bias: c.bias });
+}
+
+/** Runs (or resumes) the trainer until its budget, the stop rule, Pause or Stop. */
+async function runTrainer(t: WorkerTrainer): Promise<void> {
+  const c = t.config;
+  const startStep = points.length ? points[points.length - 1][0] : 0;
+  let lastImageStep = startStep, lastImageTime = performance.now(), fetching = false, lastStatus = 0;
+  const onProgress = (progress: TrainProgress) => {
+    points.push([progress.step, progress.loss]);
+    queueLoss();
+    const due = progress.step - lastImageStep >= REFRESH_STEPS || performance.now() - lastImageTime > REFRESH_SECONDS * 1000;
+    if (due && !fetching && progress.step < progress.totalSteps) {
+      fetching = true; lastImageStep = progress.step; lastImageTime = performance.now();
+      t.weights().then((w) => { showWeights(w, progress.step); requestStatistics(w, pOf(c), c.bias); }, () => undefined).finally(() => { fetching = false; });
+    }
+    const rate = (progress.step - startStep) / Math.max(1e-9, progress.seconds);
+    const eta = (progress.totalSteps - progress.step) / rate;
+    if (performance.now() - lastStatus < STATUS_EVERY_MS && progress.step < progress.totalSteps) return;
+    lastStatus = performance.now();
+    status(`step ${progress.step} / ${progress.totalSteps} · loss ${fmt(progress.loss)} · ${fmt(rate, 3)} steps/s · ${Math.round(rate * c.batch).toLocaleString('en')} samples/s · ETA ${duration(eta)}${c.epochs !== undefined ? ' (or sooner: stop rule)' : ''}`);
+  };
+  // About 200 points per curve, and a report at least every ~100 ms of work (a step costs ~ batch n m / 1e9 s).
+  const stepSeconds = (c.batch * c.nFeatures * c.nHidden) / 1e9;
+  const every = Math.max(1, Math.min(Math.floor(totalSteps / 200), Math.round(0.1 / stepSeconds)));
+  setPhase('training');
+  const result = await t.run({ onProgress, progressEverySteps: every });
+  const weights = await t.weights();
+  finish(result, weights);
+  if (pauseRequested) {
+    pauseRequested = false;
+    setPhase('paused');
+    status(`paused at step ${result.steps} · held-out loss ${fmt(result.evalLoss)} · Resume continues the same run`);
+    return;
+  }
+  t.dispose();
+  trainer = undefined;
+  setPhase(result.stopReason === 'diverged' ? 'error' : 'done');
+  if (result.stopReason === 'diverged') status(`diverged: ${result.divergence}`);
+}
+
+let pauseRequested = false;
+
+async function train(input: Partial<TrainConfig>, start?: { weights: ModelWeights; label: string }): Promise<void> {
+  const config = resolveTrainConfig(input); // ConfigError names the field and its range
+  const p = pOf(config);
+  totalSteps = config.steps ?? (config.epochs! * Math.ceil(config.samplesPerEpoch / config.batch));
+  points = [];
+  const label = start ? `${start.label}, trained on` : `n ${config.nFeatures}, m ${config.nHidden}, p ${p}, seed ${config.seed}`;
+  current = { config, label };
+  document.body.dataset.config = JSON.stringify(input);
+  delete document.body.dataset.hash;
+  setPhase('training');
+  performance.mark('persian-rug-train-start');
+  status(`starting a worker for n = ${config.nFeatures}, m = ${config.nHidden}, p = ${p} ...`);
+  drawLoss();
+  trainer = await createWorkerTrainer(input, { wasm: await kernels, weights: start?.weights });
+  const w0 = await trainer.weights();
+  showWeights(w0, 0);
+  await runTrainer(trainer);
+}
+
+function fail(error: unknown): void {
+  trainer?.dispose();
+  trainer = undefined;
+  setPhase('error');
+  status(`error: ${(error as Error).message ?? String(error)}`);
+}
+
+/** run.json + weights.safetensors chosen or dropped: shown like a finished run; Train continues from its weights. */
+async function loadFiles(files: FileList | File[]): Promise<void> {
+  const list = Array.from(files);
+  const runFile = list.find((f) => f.name.endsWith('.json'));
+  const weightsFile = list.find((f) => f.name.endsWith('.safetensors'));
+  if (!runFile || !weightsFile) throw new Error(`choose both ${RUN_RECORD_FILE} and ${WEIGHTS_FILE} (got ${list.map((f) => f.name).join(', ') || 'nothing'})`);
+  const { result, weights } = decodeRunFiles(await runFile.text(), new Uint8Array(await weightsFile.arrayBuffer()), { run: runFile.name, weights: weightsFile.name });
+  const c = result.config;
+  const p = pOf(c);
+  for (const [key, value] of Object.entries({ n: c.nFeatures, m: c.nHidden, p, seed: c.seed, batch: c.batch })) {
+    (form().elements.namedItem(key) as HTMLInputElement).value = String(value);
+  }
+  setParams({ n: c.nFeatures, m: c.nHidden, p, seed: c.seed });
+  const history = result.lossHistory ?? [];
+  const stride = Math.max(1, Math.floor(history.length / 400));
+  points = [];
+  for (let i = stride - 1; i < history.length; i += stride) {
+    let sum = 0;
+    for (let k = i - stride + 1; k <= i; k++) sum += history[k];
+    points.push([i + 1, sum / stride]);
+  }
+  totalSteps = Math.max(1, result.steps);
+  current = { config: c, label: `loaded ${runFile.name}: n ${c.nFeatures}, m ${c.nHidden}, p ${p}` };
+  drawLoss();
+  finish(result, weights);
+  loaded = { weights, label: current.label };
+  $<HTMLButtonElement>('train-button').textContent = 'Train on from the loaded weights';
+  setPhase('done');
+  document.body.dataset.loaded = weightsFingerprint(weights);
+}
+
+let loaded: { weights: ModelWeights; label: string } | undefined;
+
+export function setupTrain(): void {
+  const f = form();
+  for (const key of ['n', 'm', 'p', 'seed', 'steps', 'batch'] as const) {
+    const value = getParam(key);
+    if (value !== null) (f.elements.namedItem(key) as HTMLInputElement).value = value;
+  }
+  (f.elements.namedItem('stoprule') as HTMLInputElement).checked = getParam('stoprule') === '1';
+  f.addEventListener('change', (event) => {
+    const input = event.target as HTMLInputElement;
+    if (input.name === 'stoprule') setParams({ stoprule: input.checked ? 1 : null });
+    else if (input.name && input.type === 'number') setParams({ [input.name]: input.value } as Record<string, string>);
+    // new shape: what was loaded no longer applies
+    if (loaded && ['n', 'm'].includes(input.name)) { loaded = undefined; $<HTMLButtonElement>('train-button').textContent = 'Train'; }
+    if (phase === 'idle') { current = undefined; drawLoss(); }
+  });
+  f.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (trainer) return;
+    const input = readForm();
+    // continuing a loaded model: its weights, a fresh Adam state and data stream (exact resumption needs a checkpoint)
+    train(input, loaded).catch(fail);
+  });
+  $('pause').addEventListener('click', () => {
+    if (!trainer) return;
+    if (phase === 'paused') { runTrainer(trainer).catch(fail); return; }
+    pauseRequested = true;
+    void trainer.cancel();
+  });
+  $('stop').addEventListener('click', () => {
+    if (!trainer) return;
+    if (phase === 'paused') {
+      trainer.dispose(); trainer = undefined; setPhase('done');
+      status(`stopped at step ${current?.result?.steps ?? 0}`);
+      return;
+    }
+    pauseRequested = false;
+    void trainer.cancel();
+  });
+  $('download').addEventListener('click', () => {
+    if (!current?.result || !current.weights) return;
+    const files = encodeRunFiles(current.result, current.weights);
+    download(RUN_RECORD_FILE, files[RUN_RECORD_FILE], 'application/json');
+    download(WEIGHTS_FILE, files[WEIGHTS_FILE]!);
+  });
+  $<HTMLInputElement>('load').addEventListener('change', (event) => {
+    const files = (event.target as HTMLInputElement).files;
+    if (files?.length) loadFiles(files).catch(fail);
+  });
+  $('train').addEventListener('dragover', (event) => event.preventDefault());
+  $('train').addEventListener('drop', (event) => {
+    event.preventDefault();
+    if (event.dataTransfer?.files.length) loadFiles(event.dataTransfer.files).catch(fail);
+  });
+  $('threads-note').textContent = globalThis.crossOriginIsolated
+    ? `This page is cross-origin isolated: training runs on two threads (the batch's two gradient shards) where the ${navigator.hardwareConcurrency} logical cores allow; results are bit-identical to one thread.`
+    : 'This page is not cross-origin isolated (no SharedArrayBuffer): training runs on one thread.';
+  drawColorbar($<HTMLCanvasElement>('colorbar-canvas'));
+  setPhase('idle');
+  drawLoss();
+  if (getParam('autostart') === '1') train(readForm()).catch(fail);
+}
