@@ -22,7 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['io'],
   ['measure', 'plot'],
   ['rug'],
-  ['worker'],
+  ['worker', 'bench'],
   ['sweep'],
   ['figures'],
   ['cli'],
@@ -111,6 +111,14 @@ describe('layers', () => {
       for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
         expect(spec.includes('/src/') || spec.startsWith('../'), `${file}: ${spec}`).toBe(false);
       }
+    }
+  });
+
+  test('one wasm wrapper: outside src/wasm/ no code in src/ or bench/ calls a wasm export directly (WasmKernels does)', () => {
+    const sources = [...files(SRC), ...readdirSync(join(ROOT, 'bench')).filter((f) => f.endsWith('.mjs')).map((f) => join(ROOT, 'bench', f))];
+    for (const file of sources) {
+      if (relative(SRC, file).startsWith('wasm/')) continue;
+      expect(readFileSync(file, 'utf8'), relative(ROOT, file)).not.toMatch(/\.exports\.\w+\s*\(/);
     }
   });
 });

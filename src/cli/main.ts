@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = 
   merge: { run: async () => (await import('./merge.js')).runMerge as Command, help: 'join sweep shard files; report missing and duplicated cells' },
   plot: { run: async () => (await import('./plot.js')).runPlot as Command, help: "the paper's figures (docs/theory.md §6) from sweep results, SVG and PNG" },
   reproduce: { run: async () => (await import('./reproduce.js')).runReproduce as Command, help: "run the sweeps and draw the paper's figures (--scale small|paper)" },
+  bench: { run: async () => (await import('./bench.js')).runBench as Command, help: 'training speed here: wasm vs its TS twins, dense JS and PyTorch, ratios from one run (--quick)' },
   converge: { run: async () => (await import('./converge.js')).runConverge as Command, help: 'trained loss, rug loss and L* at one (p, r) as n grows' },
 };
 

@@ -14,7 +14,7 @@ export const MEASURE_FLAGS: CommandFlags = {
     { key: 'rows', flag: 'rows', kind: 'int', min: 1, max: 65536, valueName: 'K', defaultText: 'min(n, 64)', help: 'rows of W whose interference nu_i is sampled, an integer in [1, n]' },
     { key: 'samples', flag: 'samples', kind: 'int', min: 2, max: 1_000_000, default: 1000, valueName: 'S', help: 'data samples per sampled row' },
     { ...trainField('seed'), help: 'seed of the sampling stream' },
-    { ...trainField('backend'), help: 'wasm (the weightRows kernel, W in f32) or js (plain TS, f64; ~30x slower)' },
+    { ...trainField('backend'), help: 'wasm (the weightRows kernel: W_ij summed in f32) or js (its plain-TS twin: W_ij summed in f64, rounded to f32; ~30x slower)' },
     { key: 'json', flag: 'json', kind: 'boolean', help: 'print the result as one JSON object on the last stdout line' },
   ],
   positional: { name: 'RUN_DIR', min: 1, max: 1, missing: 'RUN_DIR is required (a directory written by persian-rug train --out DIR)' },

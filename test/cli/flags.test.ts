@@ -13,6 +13,7 @@ import { MERGE_FLAGS, MERGE_USAGE } from '../../src/cli/merge.js';
 import { PLOT_FLAGS, PLOT_USAGE } from '../../src/cli/plot.js';
 import { REPRODUCE_FLAGS, REPRODUCE_USAGE } from '../../src/cli/reproduce.js';
 import { CONVERGE_FLAGS, CONVERGE_USAGE } from '../../src/cli/converge.js';
+import { BENCH_FLAGS, BENCH_USAGE } from '../../src/cli/bench.js';
 import { TRAIN_SCHEMA } from '../../src/train/config.js';
 import { runMain } from '../reliability/cli.js';
 
@@ -20,6 +21,7 @@ const COMMANDS = {
   train: [TRAIN_FLAGS, TRAIN_USAGE], theory: [THEORY_FLAGS, THEORY_USAGE], rug: [RUG_FLAGS, RUG_USAGE],
   measure: [MEASURE_FLAGS, MEASURE_USAGE], sweep: [SWEEP_FLAGS, SWEEP_USAGE], merge: [MERGE_FLAGS, MERGE_USAGE],
   plot: [PLOT_FLAGS, PLOT_USAGE], reproduce: [REPRODUCE_FLAGS, REPRODUCE_USAGE], converge: [CONVERGE_FLAGS, CONVERGE_USAGE],
+  bench: [BENCH_FLAGS, BENCH_USAGE],
 } as const;
 
 describe('train flags', () => {
