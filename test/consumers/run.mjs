@@ -25,7 +25,7 @@ const JOB = { nFeatures: 256, nHidden: 64, featureProbability: 0.05, steps: 100,
 const MODES = ['default', '1', '2'];
 const RUN_TIMEOUT_MS = 60_000;
 const README = join(repo, 'README.md');
-const TABLE_START = '<!-- consumer-matrix:start (written by `node test/consumers/run.mjs --write`) -->';
+const TABLE_START = '<!-- consumer-matrix:start';
 const TABLE_END = '<!-- consumer-matrix:end -->';
 const write = process.argv.includes('--write');
 /** Other arguments pick hosts by a part of their name (e.g. `esbuild`); then the README is neither checked nor written. */
@@ -454,10 +454,11 @@ if (rows.length > 0 && only.length === 0) {
   if (start < 0 || end < start) {
     check('README.md has the consumer-matrix markers', false, `add ${TABLE_START} ... ${TABLE_END} under "Use it in your app"`);
   } else if (write) {
-    writeFileSync(README, `${readme.slice(0, start + TABLE_START.length)}\n${markdown}\n${readme.slice(end)}`);
+    const afterStart = readme.indexOf('-->', start) + 3;
+    writeFileSync(README, `${readme.slice(0, afterStart)}\n${markdown}\n${readme.slice(end)}`);
     console.log('wrote the table into README.md');
   } else {
-    const current = readme.slice(start + TABLE_START.length, end).trim();
+    const current = readme.slice(readme.indexOf('-->', start) + 3, end).trim();
     check('README.md table equals this run', current === markdown, current === markdown ? '' : 'run `node test/consumers/run.mjs --write`');
   }
 }
