@@ -204,7 +204,7 @@ export function lossFigure(records: readonly SweepRecord[], axis: LossAxis, at: 
         x: { field: 'x', type: 'quantitative', title: xTitle, scale: { type: 'log' }, axis: { format: '.2~g', labelOverlap: 'greedy' } },
         y: { field: 'loss', type: 'quantitative', title: LOSS_TITLE, scale: { type: 'log' }, axis: { format: '.1~e', labelOverlap: 'greedy' } },
         color: { field: 'size', type: 'nominal', title: 'models of size', scale: { domain: sizes, range: colours }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } },
-        strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: [...MODEL_STYLE], range: [[1, 0], [6, 3], [1, 0], [2, 2]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolStrokeColor: '#333' } },
+        strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: [...MODEL_STYLE], range: [[1, 0], [6, 3], [1, 0], [2, 2]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, encode: { symbols: { update: { stroke: { value: '#333' }, opacity: { value: 1 } } } } } },
         detail: { field: 'model', type: 'nominal' },
         tooltip: [{ field: 'model', type: 'nominal' }, { field: 'size', type: 'nominal' }, { field: 'x', type: 'quantitative', title: axis === 'ratio' ? 'r' : 'p', format: '.4~g' }, { field: 'loss', type: 'quantitative', format: '.4~e' }],
       },

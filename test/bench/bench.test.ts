@@ -2,6 +2,7 @@
 // refused before timing, usage errors; and the hand-written dense JS trainer against the TS twin. No timing assertions.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../src/cli/bench.js';
 import { BenchCheckError, benchPlan, runBenchmark, type BenchReport } from '../../src/bench/index.js';
@@ -105,6 +106,17 @@ describe('the measuring core runs in browsers', () => {
     expect(files).toEqual(expect.arrayContaining(['measure.ts', 'dense.ts', 'format.ts', 'index.ts']));
     for (const file of files) expect(readFileSync(new URL(file, dir), 'utf8')).not.toMatch(/from ['"]node:|import\(['"]node:/);
   });
+
+  it('a browser bundle of persian-rug/bench (dist/bench/index.js) has no node: import and takes the web host', async () => {
+    const { rolldown } = await import('rolldown');
+    const build = await rolldown({ input: fileURLToPath(new URL('../../dist/bench/index.js', import.meta.url)), platform: 'browser', resolve: { conditionNames: ['browser', 'import', 'default'] }, logLevel: 'silent' });
+    const { output } = await build.generate({ format: 'esm', codeSplitting: false });
+    await build.close();
+    const code = output.map((chunk) => ('code' in chunk ? chunk.code : '')).join('\n');
+    expect(code).not.toMatch(/['"]node:/);
+    expect(code).toContain('crossOriginIsolated');
+    expect(code).toContain('runBenchmark');
+  }, 60_000);
 });
 
 describe('the hand-written dense JS trainer', () => {
