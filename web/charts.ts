@@ -243,21 +243,3 @@ export function histogramChart(spec: HistogramSpec): string {
   parts.push('</svg>');
   return parts.join('');
 }
-
-/** Rasterizes an SVG string at `scale` times its size (PNG export). */
-export async function svgToPng(svg: string, scale = 2): Promise<Blob> {
-  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-  try {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(image.width * scale);
-    canvas.height = Math.round(image.height * scale);
-    const g = canvas.getContext('2d')!;
-    g.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}

@@ -2,6 +2,7 @@
 // W. Everything that takes more than a few milliseconds runs here, so the page's main thread stays responsive.
 import { expose, transfer } from 'comlink';
 import type { ModelWeights } from 'persian-rug';
+import { sweepFigures, type Figure } from 'persian-rug/figures';
 import {
   constantLoss, linearLoss, mmseLoss, modelStatistics, optimalSymmetricLoss, sampledRowIndices, weightRow, zeroLoss,
   createRug, createRugEngine, evaluateRug, theoryRugFit,
@@ -158,7 +159,35 @@ function modelBlock(key: string, row0: number, col0: number, size: number, step:
   return transfer(out, [out.buffer]);
 }
 
+/** Non-finite numbers are written as "NaN" / "Infinity" / "-Infinity" (the package's JSON encoding). */
+const revive = (_key: string, value: unknown) => (value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : value);
+
+/**
+ * The figures of `persian-rug plot` (Vega-Lite specs, data inlined) from the text of a sweep results file; lines that
+ * are not records (1-based numbers) are skipped and reported.
+ */
+function resultsFigures(text: string): { figures: Figure[]; records: number; badLines: number[]; kinds: string[]; ns: number[]; seeds: number[] } {
+  const records: Parameters<typeof sweepFigures>[0][number][] = [];
+  const badLines: number[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    try {
+      const r = JSON.parse(line, revive);
+      if (r?.format !== 'persian-rug/sweep/1' || !Number.isFinite(r.n) || !Number.isFinite(r.p) || typeof r.evalLoss !== 'number') throw new Error('not a record');
+      records.push(r);
+    } catch {
+      badLines.push(index + 1);
+    }
+  });
+  const sorted = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
+  return {
+    figures: records.length ? sweepFigures(records) : [], records: records.length, badLines,
+    kinds: [...new Set(records.map((r) => r.kind))], ns: sorted(records.map((r) => r.n)), seeds: sorted(records.map((r) => r.seed)),
+  };
+}
+
 const api = {
+  resultsFigures,
   theoryPoint,
   theoryRow: (p: number, rs: number[]) => rs.map((r) => theoryPoint(p, r)),
   theoryColumn: (ps: number[], r: number) => ps.map((p) => theoryPoint(p, r)),

@@ -209,7 +209,15 @@ async function testBrowser(name) {
     // ---- Train: a run to the end in a Web Worker, same weights as node, statistics and histogram drawn ----
     const query = new URLSearchParams({ section: 'train', ...Object.fromEntries(Object.entries(RUN).map(([k, v]) => [k, String(v)])), autostart: '1' });
     await page.goto(`${url}?${query}`);
-    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    try {
+      await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    } catch {
+      // Seen in Firefox at load 15-18 (about 1 run in 5): the page stayed at "starting a worker" for 60 s. Said, retried once.
+      const stuck = await page.evaluate(() => document.getElementById('status')?.textContent ?? '').catch(() => '?');
+      console.log(`    (${name}: no finished run after 60 s, status "${stuck}"; reloading once)`);
+      await page.goto(`${url}?${query}`);
+      await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    }
     await b.wait(() => Number(document.body.dataset.statsReady ?? 0) >= 1);
     const shown = await page.evaluate(() => ({ ...document.body.dataset, isolated: crossOriginIsolated, status: document.getElementById('status')?.textContent ?? '' }));
     check(`${name}: the page trains in a Web Worker to the end`, shown.state === 'done' && shown.steps === String(RUN.steps), shown.status);
@@ -295,7 +303,17 @@ async function testBrowser(name) {
     check(`${name}: the rug's Monte-Carlo loss is within its standard error of node's`, Math.abs(rug.loss - rugNode.loss) <= rug.se,
       `page ${rug.loss.toExponential(5)} ± ${rug.se.toExponential(2)}, node ${rugNode.loss.toExponential(5)} ± ${rugNode.lossStdErr.toExponential(2)} (${rug.config})`);
     await page.click('#rug-train');
-    await b.wait(() => document.body.dataset.rugTrained !== undefined);
+    try {
+      await b.wait(() => document.body.dataset.rugTrained !== undefined);
+    } catch {
+      // the same intermittent Firefox stall as above (a training worker that never reports): said, retried once
+      const stuck = await page.evaluate(() => document.getElementById('rug-status')?.textContent ?? '').catch(() => '?');
+      console.log(`    (${name}: the rug's matching model did not train in 60 s, status "${stuck}"; reloading once)`);
+      await page.goto(`${url}?${new URLSearchParams({ section: 'rug', n: String(RUG.n), m: String(RUG.m), p: String(RUG.p), seed: String(RUG.seed), steps: '100' })}`);
+      await b.wait(() => document.body.dataset.rugLoss !== undefined);
+      await page.click('#rug-train');
+      await b.wait(() => document.body.dataset.rugTrained !== undefined);
+    }
     await page.click('[data-zoom="out"]');
     await b.wait(() => document.body.dataset.rugView === '0,0,128');
     await b.wait(async () => { await new Promise((r) => setTimeout(r, 300)); return true; });
@@ -308,10 +326,10 @@ async function testBrowser(name) {
     await chooseFiles(page, '#results-file', { 'results.jsonl': readFileSync(resultsFile) });
     await b.wait(() => Number(document.body.dataset.resultsFigures ?? 0) > 0);
     const figures = await page.evaluate(() => [...document.querySelectorAll('#figures figure')].map((f) => f.dataset.name));
-    const wanted = ['heatmap-trained-evalLoss', 'heatmap-trained-lossOverTheory', 'heatmap-rug-evalLoss', 'loss-vs-r', 'loss-vs-p', 'histograms'];
-    const points = await page.evaluate(() => document.querySelectorAll('#figures figure[data-name="loss-vs-r"] circle').length);
-    check(`${name}: the results file gives heat maps, loss against r and p with the models' points, and histograms`,
-      wanted.every((w) => figures.includes(w)) && points > 0, `${figures.length} figures: ${figures.join(', ')}; ${points} points in loss-vs-r`);
+    const wanted = ['heatmap-trained-evalLoss', 'heatmap-trained-lossOverTheory', 'heatmap-rug-evalLoss', 'loss-vs-r', 'loss-vs-p'];
+    const marks = await page.evaluate(() => document.querySelectorAll('#figures figure[data-name="loss-vs-r"] svg path').length);
+    check(`${name}: the results file gives the plot figures (Vega-Lite specs of persian-rug/figures, vega-embed): heat maps, loss against r and p, histograms`,
+      wanted.every((w) => figures.includes(w)) && figures.some((f) => f.startsWith('histogram')) && marks > 10, `${figures.length} figures: ${figures.join(', ')}; ${marks} paths in loss-vs-r`);
     const lossVsR = drawn(await b.elementPng('#figures figure[data-name="loss-vs-r"] svg'));
     check(`${name}: the loss-vs-r figure is drawn`, drawnOk(lossVsR, 8), show(lossVsR));
     await shot('results');
