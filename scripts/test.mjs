@@ -1,4 +1,4 @@
-// `npm test`: as-pect specs, vitest suites, the typecheck, publint + attw on the packed package, the browser tests and the consumer matrix; prints `N passed, N failed` as its last line.
+// `npm test`: as-pect specs, vitest suites, the typecheck, publint + attw on the packed package, the browser tests, the consumer matrix and a real Slurm cluster; prints `N passed, N failed` as its last line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -88,6 +88,20 @@ if (want('consumers')) {
     stages.push(`consumers: ${ok} passed, ${bad} failed`);
     if (r.status !== 0 && bad === 0) { failed++; stages.push('consumers: exited with an error'); }
   } else { failed++; stages.push(`consumers: no report (exit ${r.status})`); }
+}
+
+if (want('slurm')) {
+  // test/slurm/cluster.mjs: a real single-node Slurm running `persian-rug slurm --wait`; prints `N passed, N failed`
+  // (or SKIPPED where Slurm is not installed or this is not root).
+  const r = run(process.execPath, ['test/slurm/cluster.mjs']);
+  const counts = [...r.out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  const skipped = /slurm tests SKIPPED: (.*)$/m.exec(r.out);
+  if (counts) {
+    const ok = Number(counts[1]), bad = Number(counts[2]);
+    passed += ok; failed += bad;
+    stages.push(`slurm: ${ok} passed, ${bad} failed${skipped ? ` (SKIPPED: ${skipped[1]})` : ''}`);
+    if (r.status !== 0 && bad === 0) { failed++; stages.push('slurm: exited with an error'); }
+  } else { failed++; stages.push(`slurm: no report (exit ${r.status})`); }
 }
 
 console.log(`\n${stages.join('\n')}`);

@@ -24,9 +24,10 @@ export const MERGE_FLAGS: CommandFlags = {
 
 export const MERGE_USAGE = usageText(`usage: persian-rug merge FILE... --out FILE [--grid SPEC.json] [--strict] [--json]
 
-Joins sweep results (JSON Lines, e.g. the files of --shard 0/N .. N-1/N) into one file with every cell once
-(the first copy of a duplicated cell is kept), and reports duplicated cells and cells of the grid that no file has.
-The grid is the spec stored in the records, or --grid (a GridSpec, or the output of sweep --dry-run --json).`, MERGE_FLAGS);
+Joins sweep results (JSON Lines, e.g. the files of --shard 1/N .. N/N) into one file with every cell once
+(the first copy of a duplicated cell is kept), and reports duplicated cells and cells of the grid that no file has,
+and for sharded sweeps which shard (array task) each missing cell belongs to. The grid is the spec stored in the
+records, or --grid (a GridSpec, the output of sweep --dry-run --json, or DIR/plan.json of persian-rug slurm).`, MERGE_FLAGS);
 
 const LIST_LIMIT = 10;
 
@@ -46,13 +47,17 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     return usageFailure(io, 'merge', error);
   }
   let grids: GridSpec[] | undefined;
+  let shards: number | undefined;
   const path = flags.string('grid');
   if (path !== undefined) {
     try {
-      const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown };
+      const parsed = parseJson(await readFile(path, 'utf8')) as { grid?: unknown; shards?: unknown; shard?: { count?: unknown } };
       const spec = (parsed.grid ?? parsed) as GridSpec;
       checkGrid(spec);
       grids = [spec];
+      // a plan written by `persian-rug slurm` (or sweep --dry-run --json --shard i/N) also gives the shard count
+      const count = parsed.shards ?? parsed.shard?.count;
+      if (typeof count === 'number' && Number.isInteger(count) && count >= 1) shards = count;
     } catch (error) {
       io.stderr(`persian-rug merge: --grid ${path} is not a grid spec (${(error as Error).message})`);
       return EXIT.usage;
@@ -69,9 +74,10 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
       return EXIT.usage;
     }
     if (parsed.partialLine !== '') io.stderr(`merge: ${file} ends in a record cut off mid-write (${parsed.partialLine.length} characters); ignored`);
+    for (const t of parsed.torn) io.stderr(`merge: ${file} line ${t.line} is torn: a record${t.lostKey ? ` of ${t.lostKey}` : ''} cut off mid-write, then the record of ${t.recoveredKey}; the cut-off one is ignored`);
     inputs.push({ source: file, records: parsed.records });
   }
-  const report = mergeRecords(inputs, grids);
+  const report = mergeRecords(inputs, grids, shards);
   let lock;
   try {
     lock = await lockFile(out, 'persian-rug merge');
@@ -100,6 +106,9 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
       io.stdout(`  grid ${g.gridId}: ${g.expected - g.missing.length}/${g.expected} cells present${g.missing.length ? `, ${g.missing.length} missing:` : ', complete'}`);
       for (const key of g.missing.slice(0, LIST_LIMIT)) io.stdout(`    ${key}`);
       if (g.missing.length > LIST_LIMIT) io.stdout(`    ... and ${g.missing.length - LIST_LIMIT} more`);
+      for (const s of g.shards?.byShard ?? []) {
+        if (s.missing) io.stdout(`  shard ${s.index}/${g.shards!.count} (array task ${s.index}): ${s.missing} of its ${s.expected} cells missing; rerun it with sweep --shard ${s.index}/${g.shards!.count} --resume`);
+      }
     }
   }
   return flags.on('strict') && (missing > 0 || report.duplicates.length > 0) ? EXIT.failure : EXIT.ok;

@@ -43,7 +43,7 @@ export const SCALES: Record<'small' | 'paper', GridSpec> = {
 
 export const REPRODUCE_FLAGS: CommandFlags = {
   fields: [
-    { key: 'scale', flag: 'scale', kind: 'enum', choices: ['small', 'paper'], default: 'small', help: `small: ${describeGrid(SCALES.small)}; ${SCALES.small.train.steps} steps of batch ${SCALES.small.train.batch} per trained cell; about 25-30 minutes on 2 cores. paper: ${describeGrid(SCALES.paper)}; up to ${SCALES.paper.train.epochs} epochs (stop rule) per trained cell, the paper's recipe: days to years on a CPU, spread it with persian-rug sweep --shard i/N and merge; needs --yes to start` },
+    { key: 'scale', flag: 'scale', kind: 'enum', choices: ['small', 'paper'], default: 'small', help: `small: ${describeGrid(SCALES.small)}; ${SCALES.small.train.steps} steps of batch ${SCALES.small.train.batch} per trained cell; about 25-30 minutes on 2 cores. paper: ${describeGrid(SCALES.paper)}; up to ${SCALES.paper.train.epochs} epochs (stop rule) per trained cell, the paper's recipe: days to years on a CPU, spread it over a cluster with persian-rug slurm (or sweep --shard i/N and merge); needs --yes to start` },
     { key: 'out', flag: 'out', kind: 'string', valueName: 'DIR', defaultText: 'reproduce-SCALE', help: 'output directory' },
     { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'trained cells on K worker threads; 0: in this thread' },
     { key: 'dryRun', flag: 'dry-run', kind: 'boolean', help: 'print the plan and the estimate, run nothing' },
@@ -108,12 +108,12 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
     return usageFailure(io, 'reproduce', error);
   }
   if (scale === 'paper' && !yes) {
-    io.stderr(`persian-rug reproduce: the paper scale is estimated at ${formatDuration(estimate.wall)}; add --yes to start it (or spread it: persian-rug sweep --shard i/N, then merge)`);
+    io.stderr(`persian-rug reproduce: the paper scale is estimated at ${formatDuration(estimate.wall)}; add --yes to start it, or spread it over a cluster: persian-rug slurm GRID-FLAGS --tasks N --dir DIR (README: On a cluster)`);
     return EXIT.usage;
   }
   await mkdir(dir, { recursive: true });
   const results = join(dir, 'results.jsonl');
-  const plan: SweepPlan = { spec, out: results, resume: true, shard: { index: 0, count: 1 }, workers, dryRun: false, json: false };
+  const plan: SweepPlan = { spec, out: results, resume: true, shard: { index: 1, count: 1 }, workers, dryRun: false, json: false };
   const outcome = await executeSweep(plan, io, 'reproduce', factor);
   if (!outcome) return EXIT.usage;
   io.stdout(`  sweep: ${outcome.written} cells run, ${outcome.skipped} already done${outcome.failed ? `, ${outcome.failed} FAILED` : ''}, ${formatDuration(outcome.seconds)} (grid ${gridId(spec)})`);

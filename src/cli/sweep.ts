@@ -1,15 +1,17 @@
-// `persian-rug sweep`: a grid over kind x n x (r | m) x p x seed -> one JSON line per cell; --resume, --shard i/N.
+// `persian-rug sweep`: a grid over kind x n x (r | m) x p x seed -> one JSON line per cell; --resume, --shard i/N | auto.
 import { dirname } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { DEFAULT_STEPS, MAX_FEATURES, resolveTrainConfig, TRAIN_SCHEMA } from '../train/config.js';
 import { ConfigError } from '../config/schema.js';
 import { checkModelMemory } from '../train/trainer.js';
 import {
-  expandGrid, gridId, parseShard, shardCells, SWEEP_KINDS, type Cell, type GridSpec, type SweepKind,
+  expandGrid, gridId, SWEEP_KINDS, type Cell, type GridSpec, type SweepKind,
 } from '../sweep/grid.js';
+import { assignShards, MAX_SHARDS, parseShard, shardFromEnvironment, SHARD_COUNT_ENV, type Shard } from '../sweep/shard.js';
 import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
 import { SweepProgress } from '../sweep/progress.js';
+import { duplicatedKeys } from '../sweep/record.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
 import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
@@ -30,7 +32,8 @@ export const SWEEP_FLAGS: CommandFlags = {
     { key: 'seeds', flag: 'seeds', kind: 'int', min: 1, max: 1000, default: 1, valueName: 'K', help: 'seeds --seed .. --seed + K - 1 for trained and rug cells' },
     { key: 'out', flag: 'out', kind: 'string', valueName: 'FILE', help: 'the results file (JSON Lines); it must not exist unless --resume. One sweep writes it at a time: FILE.lock names the writer (host, pid, start); a second writer exits 2 naming it' },
     { key: 'resume', flag: 'resume', kind: 'boolean', help: 'skip the cells FILE already has (a cut-off last line is reported and removed)' },
-    { key: 'shard', flag: 'shard', kind: 'string', valueName: 'i/N', parse: (text) => parseShard(text), help: 'run only cells whose position in the key-sorted grid is i mod N (Slurm arrays, CI matrices)' },
+    { key: 'shard', flag: 'shard', kind: 'string', valueName: 'i/N|auto', parse: (text) => parseShard(text), help: 'run only shard i of N, i in [1, N] (as vitest, jest and playwright count). Cells go to shards by predicted cost (the cost model; longest first to the least-loaded shard), the same on every host, so shard times are even; every cell is in exactly one shard. auto: i/N from the scheduler, a Slurm job array (SLURM_ARRAY_TASK_ID, _MIN, _MAX) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX and --shard-count or ' + SHARD_COUNT_ENV + ')' },
+    { key: 'shardCount', flag: 'shard-count', kind: 'int', min: 1, max: MAX_SHARDS, valueName: 'N', help: 'with --shard auto: the number of shards; in a Kubernetes Indexed Job its completions, in a Slurm array the task ids 1..N are the shards (so a resubmitted task keeps its shard)' },
     { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'trained cells on K worker threads; 0: in this thread' },
     { key: 'rugFit', flag: 'rug-fit', kind: 'enum', choices: ['theory', 'adam'], default: 'theory', help: 'rug cells: theory (A, mu from L*, no training) or adam (the paper\'s recipe)' },
     { key: 'rugSamples', flag: 'rug-samples', kind: 'int', min: 2, max: 1e8, default: 20000, valueName: 'K', help: 'rug cells: Monte-Carlo samples of the loss' },
@@ -61,7 +64,8 @@ export interface SweepPlan {
   spec: GridSpec;
   out: string;
   resume: boolean;
-  shard: { index: number; count: number };
+  /** 1 <= index <= count; count 1: the whole grid. */
+  shard: Shard;
   /** Worker threads for trained cells; 0: in-process. undefined: one per core. */
   workers: number | undefined;
   dryRun: boolean;
@@ -69,7 +73,7 @@ export interface SweepPlan {
 }
 
 /** Parses sweep flags into a plan; throws ConfigError on bad input (nothing is run or written). */
-export function parseSweepFlags(argv: readonly string[]): SweepPlan | 'help' {
+export function parseSweepFlags(argv: readonly string[], env: Record<string, string | undefined> = {}): SweepPlan | 'help' {
   const flags = parseFlags(SWEEP_FLAGS, argv);
   if (flags.help) return 'help';
   if (!flags.given('ratio') && !flags.given('nHidden')) throw new ConfigError('--r VALUES or --m LIST is required (see --help)');
@@ -111,11 +115,21 @@ export function parseSweepFlags(argv: readonly string[]): SweepPlan | 'help' {
     checked.add(`${cell.n}/${cell.m}`);
     checkModelMemory(resolveTrainConfig(cellTrainConfig(cell, spec)));
   }
+  const shard = flags.values.shard as Shard | 'auto' | undefined;
+  const shardCount = flags.number('shardCount');
+  if (shardCount !== undefined && shard !== 'auto') throw new ConfigError(`--shard-count ${shardCount} goes with --shard auto (a Slurm array or a Kubernetes Indexed Job)`);
   return {
     spec, out: out ?? '', resume: flags.on('resume'), dryRun, json: flags.on('json'),
-    shard: (flags.values.shard as SweepPlan['shard'] | undefined) ?? { index: 0, count: 1 },
+    shard: shard === 'auto' ? shardFromEnvironment(env, shardCount) : shard ?? { index: 1, count: 1 },
     workers: flags.number('workers'),
   };
+}
+
+/** "predicted per shard on one core: 3 min 20 s (this one, 14 cells); all 4: 3 min 18 s .. 3 min 21 s". */
+export function describeShards(seconds: readonly number[], cells: readonly number[], index: number): string {
+  const lo = Math.min(...seconds), hi = Math.max(...seconds);
+  const list = seconds.length <= 8 ? seconds.map((s, i) => `${i + 1}: ${formatDuration(s)}`).join(', ') : `${formatDuration(lo)} .. ${formatDuration(hi)}`;
+  return `shard ${index}/${seconds.length}: ${cells[index - 1]} cells, predicted ${formatDuration(seconds[index - 1])} on one core; all shards (cost-balanced): ${list}`;
 }
 
 /** Human-readable one-line description of a grid. */
@@ -165,7 +179,11 @@ export async function executeSweep(plan: SweepPlan, io: CliIo, name = 'sweep', s
 async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: number): Promise<SweepOutcome | null> {
   const exists = plan.out !== '' && await fileExists(plan.out); // again: under the lock
   const all = expandGrid(plan.spec);
-  const mine = shardCells(all, plan.shard.index, plan.shard.count);
+  const { index, count } = plan.shard;
+  const assignment = count > 1 ? assignShards(all, plan.spec, count) : undefined;
+  const mine = assignment ? all.filter((c) => assignment.shardOf.get(c.key) === index) : all;
+  if (plan.shard.source) io.stderr(`${name}: --shard auto: ${plan.shard.source} -> shard ${index}/${count}`);
+  if (assignment) io.stderr(`${name}: ${describeShards(assignment.seconds, assignment.cells, index)}`);
   const id = gridId(plan.spec);
   let skippedKeys = new Set<string>();
   if (!plan.dryRun && exists && !plan.resume && (await stat(plan.out)).size > 0) {
@@ -185,6 +203,14 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
       io.stderr(`${name}: ${plan.out} ends in a partial line (${parsed.partialLine.length} characters, a run cut off mid-write); it is ${plan.dryRun ? 'ignored' : 'removed'} and its cell rerun`);
       if (!plan.dryRun) await truncatePartialLine(plan.out);
     }
+    for (const t of parsed.torn) {
+      io.stderr(`${name}: ${plan.out} line ${t.line} is torn: a record${t.lostKey ? ` of ${t.lostKey}` : ''} cut off mid-write with the record of ${t.recoveredKey} appended after it; the cut-off cell is rerun, the appended record kept`);
+    }
+    const duplicated = duplicatedKeys(parsed.records);
+    if (duplicated.size) {
+      const [key, copies] = [...duplicated][0];
+      io.stderr(`${name}: ${plan.out} has ${duplicated.size} cell(s) more than once (e.g. ${key}, ${copies} times: written by two sweeps at once, or files joined by hand); they are not run again, and merge keeps the first copy`);
+    }
     const otherGrids = new Set(parsed.records.filter((r) => r.gridId !== id).map((r) => r.gridId));
     if (otherGrids.size) io.stderr(`${name}: note: ${plan.out} has records of ${otherGrids.size} other grid spec(s) (different flags); cells with equal keys are still skipped`);
     skippedKeys = new Set(parsed.records.map((r) => r.key));
@@ -194,10 +220,13 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
   const trainedCount = todo.filter((c) => c.kind === 'trained').length;
   const workers = trainedCount === 0 ? 0 : plan.workers ?? (await defaultWorkers());
   const estimate = planSeconds(todo, plan.spec, Math.max(1, Math.min(workers, trainedCount)), scale);
-  const shardText = plan.shard.count > 1 ? `, shard ${plan.shard.index}/${plan.shard.count}: ${mine.length}` : '';
+  const shardText = count > 1 ? `, shard ${index}/${count}: ${mine.length}` : '';
   const planLine = `${name}: ${all.length} cells (${describeGrid(plan.spec)})${shardText}; ${skipped} already in ${plan.out || 'the file'}, ${todo.length} to run on ${workers === 0 ? 'this thread' : `${Math.min(workers, trainedCount)} worker(s)`}; estimated ${formatDuration(estimate.wall)}`;
   if (plan.dryRun) {
-    if (plan.json) io.stdout(stringifyJson({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, grid: plan.spec }));
+    if (plan.json) {
+      const shard = assignment ? { shard: { index, count, shardSeconds: assignment.seconds, shardCellCounts: assignment.cells } } : {};
+      io.stdout(stringifyJson({ cells: all.length, shardCells: mine.length, skipped, toRun: todo.length, estimatedSeconds: estimate.wall, gridId: id, ...shard, grid: plan.spec }));
+    }
     else io.stdout(planLine);
     return { written: 0, skipped, failed: 0, seconds: 0 };
   }
@@ -233,7 +262,7 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
     failures = await runCells(todo, {
       spec: plan.spec, gridId: id, executor,
       onRecord: async (record) => {
-        await writer.append(record);
+        await writer.append(count > 1 ? { ...record, shard: { index, count } } : record);
         progress.record(record, byKey.get(record.key)!);
         show();
       },
@@ -259,7 +288,7 @@ async function defaultWorkers(): Promise<number> {
 export async function runSweep(argv: readonly string[], io: CliIo): Promise<number> {
   let plan: SweepPlan | 'help';
   try {
-    plan = parseSweepFlags(argv);
+    plan = parseSweepFlags(argv, process.env);
   } catch (error) {
     return usageFailure(io, 'sweep', error);
   }

@@ -1,4 +1,4 @@
-// Sweep grids: the grid spec, its cells, stable keys and shards (its axes are parsed by the flag layer: config/schema.ts parseAxis).
+// Sweep grids: the grid spec, its cells and stable keys (axes parsed by the flag layer: config/schema.ts parseAxis; shards: shard.ts).
 import type { TrainConfig } from '../api.js';
 import { ConfigError } from '../config/schema.js';
 
@@ -37,16 +37,6 @@ export interface Cell {
   ratio: number;
   p: number;
   seed: number;
-}
-
-/** `i/N` with 0 <= i < N. */
-export function parseShard(text: string): { index: number; count: number } {
-  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = match ? Number(match[1]) : NaN, count = match ? Number(match[2]) : NaN;
-  if (!match || !(count >= 1 && count <= 1e6) || !(index < count)) {
-    throw new ConfigError(`shard (--shard) = ${JSON.stringify(text)} is not i/N with N an integer in [1, 1000000] and i an integer in [0, N - 1]`);
-  }
-  return { index, count };
 }
 
 export function isPowerOfTwo(n: number): boolean {
@@ -96,12 +86,6 @@ export function expandGrid(spec: GridSpec): Cell[] {
     }
   }
   return [...cells.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-/** Cells of shard i of N: position in the key-sorted grid mod N == i. Every cell is in exactly one shard. */
-export function shardCells(cells: readonly Cell[], index: number, count: number): Cell[] {
-  const sorted = [...cells].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return sorted.filter((_, position) => position % count === index);
 }
 
 /** JSON with object keys sorted: the canonical text of a spec. */

@@ -47,6 +47,8 @@ export interface SweepRecord {
   gridId: string;
   seconds: number;
   finishedAt: string;
+  /** Written by `sweep --shard i/N` with N > 1: which shard (1-based) of how many; merge names a task by it. */
+  shard?: { index: number; count: number };
 }
 
 /** Flat statistics of a trained model, with the label figures use. One list: records, plots and docs read it. */
@@ -193,6 +195,7 @@ const OPTIONAL_FIELDS: ReadonlyArray<[string, (v: unknown) => string]> = [
   ['histograms', (v) => (isObject(v) && histogramProblem(v.diagonal) === '' && histogramProblem(v.offDiagonal) === '' ? '' : 'an object of histograms diagonal, offDiagonal')],
   ['training', (v) => (isObject(v) && Number.isInteger(v.steps) && isObject(v.config) ? '' : 'an object with steps and config')],
   ['rug', (v) => (isObject(v) && typeof v.A === 'number' && typeof v.mu === 'number' ? '' : 'an object with numbers A and mu')],
+  ['shard', (v) => (isObject(v) && Number.isInteger(v.index) && Number.isInteger(v.count) && (v.index as number) >= 1 && (v.index as number) <= (v.count as number) ? '' : 'an object { index, count } with 1 <= index <= count')],
 ];
 
 /**
@@ -219,25 +222,50 @@ export interface ParsedResults {
   badLines: { line: number; error: string }[];
   /** Text after the last newline (a record cut off mid-write), or '' when the file ends with a newline. */
   partialLine: string;
+  /** Torn lines: a record cut off mid-write with a complete record appended after it on the same line (a writer
+   * killed, then another append without --resume's truncation). The appended record is in `records`; the cut-off
+   * cell is not (its key, when readable, is `lostKey`). */
+  torn: { line: number; recoveredKey: string; lostKey: string | null }[];
   /** Length in characters of the complete lines (where a resumed run truncates the file to). */
   completeLength: number;
 }
 
-/** Parses JSON Lines text; tolerates a final partial line and reports lines that are not records. */
+/** How every line formatRecord writes begins (so a record cut off mid-write begins so too). */
+export const RECORD_OPENER = `{"format":${JSON.stringify(RECORD_FORMAT)},`;
+
+/** Parses JSON Lines text; tolerates a final partial line and torn lines, reports lines that are not records. */
 export function parseResults(text: string): ParsedResults {
   const end = text.lastIndexOf('\n') + 1;
   const complete = text.slice(0, end);
   const records: SweepRecord[] = [];
   const badLines: { line: number; error: string }[] = [];
+  const torn: ParsedResults['torn'] = [];
   complete.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     try {
       records.push(checkRecord(parseJson(line)));
     } catch (error) {
+      const at = line.startsWith(RECORD_OPENER) ? line.lastIndexOf(RECORD_OPENER) : -1;
+      if (at > 0) {
+        try {
+          const record = checkRecord(parseJson(line.slice(at)));
+          records.push(record);
+          torn.push({ line: index + 1, recoveredKey: record.key, lostKey: /"key":"([^"]*)"/.exec(line.slice(0, at))?.[1] ?? null });
+          return;
+        } catch { /* not a torn record: a bad line */ }
+      }
       badLines.push({ line: index + 1, error: (error as Error).message });
     }
   });
-  return { records, badLines, partialLine: text.slice(end), completeLength: end };
+  return { records, badLines, partialLine: text.slice(end), completeLength: end, torn };
+}
+
+/** Keys that occur more than once, with their counts. */
+export function duplicatedKeys(records: readonly SweepRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+  for (const [key, count] of counts) if (count === 1) counts.delete(key);
+  return counts;
 }
 
 /** One complete JSON line, ending in '\n' (non-finite numbers as in src/io/json.ts). */

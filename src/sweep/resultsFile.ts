@@ -1,6 +1,6 @@
 // The JSON Lines results file on disk: whole-line appends, reading with a tolerated partial last line, resume.
 import { appendFile, open, readFile, stat, truncate } from 'node:fs/promises';
-import { formatRecord, parseResults, RECORD_FORMAT, type ParsedResults, type SweepRecord } from './record.js';
+import { formatRecord, parseResults, RECORD_FORMAT, RECORD_OPENER, type ParsedResults, type SweepRecord } from './record.js';
 import { ConfigError } from '../config/schema.js';
 import { readNamedFile } from '../io/runRecord.js';
 
@@ -8,8 +8,6 @@ export async function fileExists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
 
-/** How every line formatRecord writes begins; a cut-off last line is a prefix of a record, so it begins so too. */
-const RECORD_OPENER = `{"format":${JSON.stringify(RECORD_FORMAT)},`;
 
 /** True when `partial` (text after the last newline) can be a record cut off mid-write. */
 export function isCutOffRecord(partial: string): boolean {
@@ -18,7 +16,7 @@ export function isCutOffRecord(partial: string): boolean {
 
 /**
  * Reads a results file for merge, plot and sweep --resume. A cut-off last line (a run killed mid-write) is
- * tolerated and returned in partialLine; anything else that is wrong throws ConfigError naming the file and what
+ * tolerated and returned in partialLine, torn lines (see parseResults) in torn; anything else that is wrong throws ConfigError naming the file and what
  * is wrong: unreadable (missing, a directory), not UTF-8 text, a complete line that is not a record, or a last
  * line that is not the start of a record. Nothing is half-read: the caller gets every record or an error.
  */

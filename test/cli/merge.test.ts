@@ -17,7 +17,7 @@ async function shards(dir: string, count: number): Promise<string[]> {
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
     const out = join(dir, `shard${i}.jsonl`);
-    expect((await run(runSweep, ...GRID, '--shard', `${i}/${count}`, '--out', out)).code).toBe(0);
+    expect((await run(runSweep, ...GRID, '--shard', `${i + 1}/${count}`, '--out', out)).code).toBe(0);
     files.push(out);
   }
   return files;
@@ -49,6 +49,13 @@ describe('persian-rug merge', () => {
     expect(report.duplicates).toHaveLength(shard0);
     expect(report.duplicates[0].sources).toEqual([files[0], files[0]]);
     expect(parseResults(await readFile(out, 'utf8')).records).toHaveLength(CELLS - lost.length);
+    // the records say their shard, so the report names the task whose cells are missing
+    expect(report.grids[0].shards).toEqual({ count: 3, byShard: [
+      { index: 1, expected: shard0, missing: 0 }, { index: 2, expected: lost.length, missing: lost.length }, { index: 3, expected: CELLS - shard0 - lost.length, missing: 0 },
+    ] });
+    const text = await run(runMerge, files[0], files[2], '--out', join(dir, 'again.jsonl'));
+    expect(text.stdout).toContain(`  shard 2/3 (array task 2): ${lost.length} of its ${lost.length} cells missing; rerun it with sweep --shard 2/3 --resume`);
+    expect(parseResults(await readFile(files[0], 'utf8')).records.every((r) => r.shard?.index === 1 && r.shard.count === 3)).toBe(true);
   });
 
   it('checks against --grid from sweep --dry-run --json', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../helpers.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runSweep } from '../../src/cli/sweep.js';
 import { parseResults } from '../../src/sweep/record.js';
 
@@ -62,17 +62,61 @@ describe('persian-rug sweep', () => {
     expect(JSON.parse(again.stdout[again.stdout.length - 1])).toMatchObject({ written: 0, skipped: CELLS });
   });
 
+  it('--resume reports duplicated and torn records, reruns the cut-off cell and adds no duplicate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
+    const full = join(dir, 'full.jsonl');
+    expect((await run(...TINY, '--out', full)).code).toBe(0);
+    const lines = (await readFile(full, 'utf8')).split('\n').filter(Boolean);
+    const key = (line: string) => JSON.parse(line).key as string;
+    const damaged = join(dir, 'damaged.jsonl');
+    // line 2 repeats line 1; line 3 is line 2 cut off with line 3 appended after it (a kill, then an append)
+    await writeFile(damaged, [lines[0], lines[0], lines[1].slice(0, 120) + lines[2], lines[3]].join('\n') + '\n');
+    const { code, stdout, stderr } = await run(...TINY, '--out', damaged, '--resume', '--json');
+    expect(code).toBe(0);
+    expect(stderr).toContain(`sweep: ${damaged} line 3 is torn: a record of ${key(lines[1])} cut off mid-write with the record of ${key(lines[2])} appended after it; the cut-off cell is rerun, the appended record kept`);
+    expect(stderr).toContain(`sweep: ${damaged} has 1 cell(s) more than once (e.g. ${key(lines[0])}, 2 times: written by two sweeps at once, or files joined by hand); they are not run again, and merge keeps the first copy`);
+    expect(JSON.parse(stdout[stdout.length - 1])).toMatchObject({ written: CELLS - 3, skipped: 3 });
+    const parsed = parseResults(await readFile(damaged, 'utf8'));
+    const counts = new Map<string, number>();
+    for (const r of parsed.records) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+    expect(counts.size).toBe(CELLS);
+    expect([...counts].filter(([, c]) => c > 1)).toEqual([[key(lines[0]), 2]]);
+  });
+
   it('--shard i/N files together hold every cell once', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
     const args = ['--kind', 'theory,linear', '--n', '32,64', '--r', '0.1:0.5:3', '--p', '0.01,0.1', '--workers', '0'];
     const keys: string[] = [];
     for (let i = 0; i < 3; i++) {
       const out = join(dir, `s${i}.jsonl`);
-      expect((await run(...args, '--shard', `${i}/3`, '--out', out)).code).toBe(0);
+      expect((await run(...args, '--shard', `${i + 1}/3`, '--out', out)).code).toBe(0);
       keys.push(...parseResults(await readFile(out, 'utf8')).records.map((r) => r.key));
     }
     expect(keys).toHaveLength(2 * 2 * 3 * 2);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('--shard auto reads a Slurm array task from the environment, says so, and prints every shard\'s predicted time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sweep-'));
+    const args = ['--kind', 'theory,linear', '--n', '32,64', '--r', '0.1:0.5:3', '--p', '0.01,0.1', '--workers', '0'];
+    const keys: string[] = [];
+    for (let task = 1; task <= 3; task++) {
+      vi.stubEnv('SLURM_ARRAY_TASK_ID', String(task));
+      vi.stubEnv('SLURM_ARRAY_TASK_MIN', '1');
+      vi.stubEnv('SLURM_ARRAY_TASK_MAX', '3');
+      try {
+        const out = join(dir, `task-${task}.jsonl`);
+        const { code, stderr } = await run(...args, '--shard', 'auto', '--out', out);
+        expect(code).toBe(0);
+        expect(stderr[0]).toBe(`sweep: --shard auto: Slurm array task SLURM_ARRAY_TASK_ID=${task} of 1-3 -> shard ${task}/3`);
+        expect(stderr[1]).toMatch(new RegExp(`^sweep: shard ${task}/3: \\d+ cells, predicted \\d+ s on one core; all shards \\(cost-balanced\\): 1: \\d+ s, 2: \\d+ s, 3: \\d+ s$`));
+        keys.push(...parseResults(await readFile(out, 'utf8')).records.map((r) => r.key));
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    }
+    expect(keys.sort()).toEqual([...new Set(keys)].sort());
+    expect(keys).toHaveLength(2 * 2 * 3 * 2);
   });
 
   it('--dry-run --json prints the plan and the grid spec without writing', async () => {
@@ -90,6 +134,9 @@ describe('persian-rug sweep', () => {
     [['--kind', 'trainee'], /kind \(--kind\) = "trainee" is not one of trained, rug, theory, linear/],
     [['--shard', '3/2'], /shard \(--shard\) = "3\/2" is not i\/N/],
     [['--r', '0.1', '--m', '4'], /ratio \(--r\) = 0.1 and nHidden \(--m\) = 4 conflict/],
+    [['--shard', '0/2'], /shard \(--shard\) = "0\/2": shards count from 1 \(i\/N with i in \[1, N\]\); the first shard is 1\/2/],
+    [['--shard', 'auto'], /shard \(--shard\) = "auto": no array index found: neither SLURM_ARRAY_TASK_ID/],
+    [['--shard-count', '3'], /--shard-count 3 goes with --shard auto/],
     [['--kind', 'rug', '--n', '48'], /power of two/],
     [['--steps', '0'], /steps \(--steps\) = 0 is not an integer/],
     [['--bogus', '1'], /unknown flag --bogus/],

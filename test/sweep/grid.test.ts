@@ -1,6 +1,6 @@
-// Cell expansion, stable keys and shards (every cell in exactly one shard).
+// Cell expansion and stable keys (shards: shard.test.ts).
 import { describe, expect, it } from 'vitest';
-import { expandGrid, gridId, parseShard, shardCells } from '../../src/sweep/grid.js';
+import { expandGrid, gridId } from '../../src/sweep/grid.js';
 import { spec } from './fixtures.js';
 
 
@@ -35,27 +35,6 @@ describe('expandGrid', () => {
     expect(gridId(b)).toBe(gridId(a));
     expect(gridId(spec({ train: { steps: 21 } }))).not.toBe(gridId(a));
     expect(gridId(a)).toMatch(/^[0-9a-f]{16}$/);
-  });
-});
-
-describe('shards', () => {
-  it('every cell is in exactly one shard, for several N, whatever order the cells come in', () => {
-    const cells = expandGrid(spec());
-    for (const count of [1, 2, 3, 5, 7, 16, cells.length + 3]) {
-      const seen = new Map<string, number>();
-      for (let index = 0; index < count; index++) {
-        for (const cell of shardCells([...cells].reverse(), index, count)) seen.set(cell.key, (seen.get(cell.key) ?? 0) + 1);
-      }
-      expect(seen.size).toBe(cells.length);
-      expect([...seen.values()].every((v) => v === 1)).toBe(true);
-      const sizes = Array.from({ length: count }, (_, i) => shardCells(cells, i, count).length);
-      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-    }
-  });
-
-  it('parseShard takes i/N with 0 <= i < N', () => {
-    expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
-    for (const bad of ['3/2', '2/2', '-1/2', '1/0', 'a/b', '1']) expect(() => parseShard(bad)).toThrow(/is not i\/N/);
   });
 });
 

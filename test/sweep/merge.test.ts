@@ -1,6 +1,7 @@
 // mergeRecords: duplicates and cells of the stored grid that no input has; parseResults: partial last lines.
 import { describe, expect, it } from 'vitest';
-import { expandGrid, gridId, shardCells } from '../../src/sweep/grid.js';
+import { expandGrid, gridId } from '../../src/sweep/grid.js';
+import { shardCells } from '../../src/sweep/shard.js';
 import { runCell, inProcessExecutor } from '../../src/sweep/run.js';
 import { mergeRecords } from '../../src/sweep/merge.js';
 import { formatRecord, parseResults, type SweepRecord } from '../../src/sweep/record.js';
@@ -18,7 +19,7 @@ describe('mergeRecords', () => {
     const all = await records();
     const byKey = new Map(all.map((r) => [r.key, r]));
     const cells = expandGrid(theorySpec);
-    const shards = [0, 1, 2].map((i) => shardCells(cells, i, 3).map((c) => byKey.get(c.key)!));
+    const shards = [1, 2, 3].map((i) => shardCells(cells, theorySpec, i, 3).map((c) => byKey.get(c.key)!));
     const complete = mergeRecords(shards.map((records, i) => ({ source: `s${i}`, records })));
     expect(complete.records).toHaveLength(cells.length);
     expect(complete.duplicates).toEqual([]);
