@@ -1,4 +1,4 @@
-// `npm test`: as-pect specs, vitest suites, the typecheck, publint + attw on the packed package, the browser tests and a real Slurm cluster; prints `N passed, N failed` as its last line.
+// `npm test`: as-pect specs, vitest suites, the typecheck, publint + attw on the packed package, the browser tests, the consumer matrix and a real Slurm cluster; prints `N passed, N failed` as its last line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -78,6 +78,19 @@ if (want('browser')) {
     stages.push(`browser: ${ok} passed, ${bad} failed${skipped ? ` (SKIPPED: ${skipped})` : ''}`);
     if (r.status !== 0 && bad === 0) { failed++; stages.push('browser: exited with an error'); }
   } else { failed++; stages.push(`browser: no report (exit ${r.status})`); }
+}
+
+if (want('consumers')) {
+  // test/consumers/run.mjs: `npm pack` installed into a fresh app and run in node, the CLI, Deno, Bun and bundled pages
+  // in Chromium and Firefox ESR; one check per host x (defaults, 1 thread, 2 threads). Prints `N passed, N failed`.
+  const r = run(process.execPath, ['test/consumers/run.mjs']);
+  const counts = [...r.out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  if (counts) {
+    const ok = Number(counts[1]), bad = Number(counts[2]);
+    passed += ok; failed += bad;
+    stages.push(`consumers: ${ok} passed, ${bad} failed`);
+    if (r.status !== 0 && bad === 0) { failed++; stages.push('consumers: exited with an error'); }
+  } else { failed++; stages.push(`consumers: no report (exit ${r.status})`); }
 }
 
 if (want('slurm')) {
