@@ -94,7 +94,7 @@ export function mergeScript(plan: ClusterPlan): string {
     `  f=${q(plan.dir)}/task-$i.jsonl`,
     '  if [ -s "$f" ]; then files+=("$f"); else echo "merge: task $i wrote no results ($f)"; fi',
     'done',
-    `exec ${q(plan.node)} ${q(plan.cli)} merge "\${files[@]}" --grid ${q(planFile(plan.dir))} --out ${q(mergedFile(plan.dir))} --strict`,
+    `exec ${q(plan.node)} ${q(plan.cli)} merge "\${files[@]}" --grid ${q(planFile(plan.dir))} --out ${q(mergedFile(plan.dir))} --strict --force`,
     '',
   ].join('\n');
 }
@@ -125,7 +125,7 @@ const yList = (values: readonly (string | number)[]) => `[${values.map(y).join('
 export function kubernetesManifest(plan: ClusterPlan, k8s: KubernetesOptions): string {
   const name = plan.jobName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   const sweep = ['node', k8s.cli, 'sweep', ...plan.gridArgs, '--workers', String(plan.workers), '--shard', 'auto', '--resume', '--out', '/results/task-$(JOB_COMPLETION_INDEX).jsonl'];
-  const merge = ['sh', '-c', `exec node ${shellQuote(k8s.cli)} merge /results/task-*.jsonl --out /results/results.jsonl --strict`];
+  const merge = ['sh', '-c', `exec node ${shellQuote(k8s.cli)} merge /results/task-*.jsonl --out /results/results.jsonl --strict --force`];
   const pod = (container: string, command: string[], env: string[]) => [
     '  template:',
     '    spec:',

@@ -35,7 +35,7 @@ describe('persian-rug slurm --dry-run', () => {
     expect(array).toContain(`exec ${process.execPath} ${BIN} sweep ${GRID.join(' ')} --workers 2 --shard auto --shard-count 3 --resume --out ${dir}/task-"$SLURM_ARRAY_TASK_ID".jsonl`);
     expect(array).not.toMatch(/npx/);
     const merge = section(stdout, join(dir, 'merge.sbatch'));
-    expect(merge).toContain(`exec ${process.execPath} ${BIN} merge "\${files[@]}" --grid ${dir}/plan.json --out ${dir}/results.jsonl --strict`);
+    expect(merge).toContain(`exec ${process.execPath} ${BIN} merge "\${files[@]}" --grid ${dir}/plan.json --out ${dir}/results.jsonl --strict --force`);
     for (const script of [array, merge]) expect(spawnSync('bash', ['-n'], { input: script }).status).toBe(0);
     expect(stdout).toContain(`sbatch --parsable ${dir}/sweep.sbatch`);
     expect(stdout).toContain(`sbatch --parsable --dependency=afterok:<array job id> --kill-on-invalid-dep=yes ${dir}/merge.sbatch`);
@@ -78,7 +78,7 @@ describe('persian-rug slurm --kubernetes', () => {
     const plan = parseSweepFlags(args, { JOB_COMPLETION_INDEX: '1', PERSIAN_RUG_SHARD_COUNT: '4' });
     expect(plan !== 'help' && plan.shard).toEqual({ index: 2, count: 4, source: 'Kubernetes Indexed Job JOB_COMPLETION_INDEX=1, PERSIAN_RUG_SHARD_COUNT=4' });
     expect(mergeJob).toMatchObject({ kind: 'Job', metadata: { name: 'persian-rug-merge' }, spec: { completions: 1 } });
-    expect(mergeJob.spec.template.spec.containers[0].command).toEqual(['sh', '-c', 'exec node /usr/local/lib/node_modules/persian-rug/bin/persian-rug.js merge /results/task-*.jsonl --out /results/results.jsonl --strict']);
+    expect(mergeJob.spec.template.spec.containers[0].command).toEqual(['sh', '-c', 'exec node /usr/local/lib/node_modules/persian-rug/bin/persian-rug.js merge /results/task-*.jsonl --out /results/results.jsonl --strict --force']);
   });
 });
 

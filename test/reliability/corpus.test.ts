@@ -60,6 +60,8 @@ const COMMANDS: Record<string, { base: () => string[]; numeric: string[] }> = {
   converge: { base: () => ['--p', '0.1', '--r', '0.25', '--n', '16', '--steps', '5', '--workers', '0', '--rug-samples', '1000'], numeric: ['p', 'r', 'n', 'steps', 'workers', 'rug-samples', 'seed', 'batch', 'lr'] },
   reproduce: { base: () => ['--scale', 'small', '--dry-run', '--out', P('repro')], numeric: ['workers'] },
   plot: { base: () => [P('results.jsonl'), '--out', P('figs')], numeric: ['at-p', 'at-r'] },
+  bench: { base: () => ['--tiny', '--no-torch'], numeric: ['repeats'] },
+  slurm: { base: () => ['--kind', 'theory', '--n', '16', '--r', '0.25', '--p', '0.1', '--tasks', '2', '--dir', P('cluster'), '--dry-run'], numeric: ['tasks', 'cpus-per-task', 'workers', 'n', 'r', 'p', 'seeds'] },
 };
 
 /** base argv without --flag and its value. */
