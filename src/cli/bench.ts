@@ -2,13 +2,13 @@
 // (when /usr/bin/python3 has torch), the machine and versions; a markdown table or --json on stdout.
 import os from 'node:os';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { BenchCheckError, runBenchmark, type BenchMode, type BenchPeer, type BenchShape, type PeerRun } from '../bench/measure.js';
 import { formatBenchReport } from '../bench/format.js';
-import { EXIT, type CliIo } from './io.js';
-import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { EXIT, packageVersion, type CliIo } from './io.js';
+import { hardwareConcurrency } from '../host/cores.js';
+import { parseCommand, usageText, type CommandFlags } from './flags.js';
 
 export const BENCH_FLAGS: CommandFlags = {
   fields: [
@@ -35,19 +35,11 @@ const PYTHON = '/usr/bin/python3';
 const PEER_WARMUP = 5;
 
 export async function runBench(argv: readonly string[], io: CliIo): Promise<number> {
-  let flags: Flags;
-  try {
-    flags = parseFlags(BENCH_FLAGS, argv);
-  } catch (error) {
-    return usageFailure(io, 'bench', error);
-  }
-  if (flags.help) {
-    io.stdout(BENCH_USAGE);
-    return EXIT.ok;
-  }
+  const flags = parseCommand(io, 'bench', BENCH_FLAGS, BENCH_USAGE, argv);
+  if (typeof flags === 'number') return flags;
   const mode: BenchMode = flags.on('quick') ? 'quick' : flags.on('tiny') ? 'tiny' : 'full';
   const environment: Record<string, string | number> = {
-    machine: `${os.cpus()[0]?.model?.trim() ?? 'unknown cpu'}, ${os.availableParallelism?.() ?? os.cpus().length} cores, ${os.platform()} ${os.arch()}`,
+    machine: `${os.cpus()[0]?.model?.trim() ?? 'unknown cpu'}, ${await hardwareConcurrency()} cores, ${os.platform()} ${os.arch()}`,
     runtime: `node ${process.version}`,
     'persian-rug': packageVersion(),
     'load average at start': os.loadavg().map((l) => l.toFixed(2)).join(' '),
@@ -73,14 +65,6 @@ export async function runBench(argv: readonly string[], io: CliIo): Promise<numb
     throw error;
   } finally {
     torch.stop();
-  }
-}
-
-function packageVersion(): string {
-  try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
-  } catch {
-    return 'unknown';
   }
 }
 

@@ -7,7 +7,8 @@ import { formatDuration, planSeconds } from '../sweep/cost.js';
 import { cellTrainConfig, inProcessExecutor, runCells, workerPoolExecutor, type TrainExecutor } from '../sweep/run.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { EXIT, type CliIo } from './io.js';
-import { parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
+import { hardwareConcurrency } from '../host/cores.js';
+import { parseCommand, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
 /** The paper's recipe runs up to 1,500 epochs (docs/theory.md §1). */
@@ -46,9 +47,9 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
   let capped: { steps: number; epochs: number; defaulted: boolean };
   let workers: number | undefined;
   let json = false;
+  const flags = parseCommand(io, 'converge', CONVERGE_FLAGS, CONVERGE_USAGE, argv);
+  if (typeof flags === 'number') return flags;
   try {
-    const flags = parseFlags(CONVERGE_FLAGS, argv);
-    if (flags.help) { io.stdout(CONVERGE_USAGE); return EXIT.ok; }
     json = flags.on('json');
     const p = flags.number('featureProbability')!;
     const r = flags.number('ratio')!;
@@ -100,7 +101,7 @@ export async function runConverge(argv: readonly string[], io: CliIo): Promise<n
   let executor: TrainExecutor = inProcessExecutor();
   if (workers !== 0) {
     try {
-      executor = await workerPoolExecutor(Math.min(trainedCount, workers ?? (await import('../host/cores.js').then((h) => h.hardwareConcurrency()))));
+      executor = await workerPoolExecutor(Math.min(trainedCount, workers ?? (await hardwareConcurrency())));
     } catch (error) {
       io.stderr(`converge: worker pool unavailable (${(error as Error).message}); training on this thread`);
     }

@@ -16,10 +16,9 @@
 //   };
 //   export const USAGE = usageText('usage: persian-rug x [flags]\n\nWhat it does.', FLAGS);
 //   export async function runX(argv, io) {
-//     let flags: Flags;
+//     const flags = parseCommand(io, 'x', FLAGS, USAGE, argv);     // --help printed (0) or the mistake's line (2)
+//     if (typeof flags === 'number') return flags;
 //     try {
-//       flags = parseFlags(FLAGS, argv);
-//       if (flags.help) { io.stdout(USAGE); return EXIT.ok; }
 //       ... checks that need several values: throw new ConfigError(...)
 //     } catch (error) { return usageFailure(io, 'x', error); }
 //     flags.number('featureProbability'), flags.string('out'), flags.on('json'), flags.list('axis'), flags.given('out')
@@ -229,4 +228,20 @@ export function usageFailure(io: Pick<CliIo, 'stderr'>, command: string, error: 
   if (!(error instanceof ConfigError)) throw error;
   io.stderr(`persian-rug ${command}: ${error.message}`);
   return EXIT.usage;
+}
+
+/**
+ * The start of every command: argv parsed by `spec`. --help prints `usage` and a mistake prints its one stderr line;
+ * then the command is done and this returns its exit code (0 or 2). Otherwise it returns the flags.
+ */
+export function parseCommand(io: Pick<CliIo, 'stdout' | 'stderr'>, command: string, spec: CommandFlags, usage: string, argv: readonly string[]): Flags | number {
+  let flags: Flags;
+  try {
+    flags = parseFlags(spec, argv);
+  } catch (error) {
+    return usageFailure(io, command, error);
+  }
+  if (!flags.help) return flags;
+  io.stdout(usage);
+  return EXIT.ok;
 }

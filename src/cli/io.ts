@@ -1,4 +1,5 @@
 // What a command may touch: output lines and whether stderr is a terminal. Only src/cli/main.ts binds it to process.
+import { readFileSync } from 'node:fs';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -9,3 +10,8 @@ export interface CliIo {
 
 /** Exit codes: 0 success, 1 failure while running, 2 bad usage or input (nothing was written). */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** The installed package's version (package.json two levels above src/cli and dist/cli). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}

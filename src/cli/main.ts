@@ -1,7 +1,6 @@
 // The CLI entry: the only code that touches argv, stdout, stderr and exit codes.
-import { readFileSync } from 'node:fs';
 import { runTrain } from './train.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, packageVersion, type CliIo } from './io.js';
 import { describeWriteError, FileWriteError } from '../io/runRecord.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
@@ -60,10 +59,7 @@ function describeErrno(error: NodeJS.ErrnoException): string {
   return error.path ? `${error.syscall === 'open' || error.syscall === 'write' || error.syscall === 'rename' ? 'cannot write' : `${error.syscall ?? 'cannot use'}`} ${error.path}: ${what}` : `${error.syscall ?? 'a file operation'} failed: ${what}`;
 }
 
-/** The installed package's version (package.json two levels above src/cli and dist/cli). */
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
+export { packageVersion };
 
 /** Binds main to the process (used by bin/persian-rug.js). */
 export async function runProcess(): Promise<void> {

@@ -6,7 +6,7 @@ import { createWasmRowPass } from '../measure/wasmRows.js';
 import { modelStatistics, optimalSymmetricLoss, referenceRowPass, type ModelStatistics } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError } from '../config/schema.js';
-import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
+import { fieldOf, parseCommand, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
 export const MEASURE_FLAGS: CommandFlags = {
@@ -125,12 +125,9 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   let flags: MeasureFlags;
   let run: RunSummary;
   let weights: ModelWeights;
+  const parsed = parseCommand(io, 'measure', MEASURE_FLAGS, MEASURE_USAGE, argv);
+  if (typeof parsed === 'number') return parsed;
   try {
-    const parsed = parseFlags(MEASURE_FLAGS, argv);
-    if (parsed.help) {
-      io.stdout(MEASURE_USAGE);
-      return EXIT.ok;
-    }
     const dir = parsed.positional[0];
     const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
     if (!isDirectory) throw new ConfigError(`RUN_DIR = ${dir}: no such directory`);

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../io/runRecord.js';
 import { FileLockedError, lockFile } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkOutput, FORCE_FIELD } from './output.js';
-import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { parseCommand, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { parseJson, stringifyJson } from '../io/json.js';
 
 export const MERGE_FLAGS: CommandFlags = {
@@ -33,12 +33,11 @@ records, or --grid (a GridSpec, the output of sweep --dry-run --json, or DIR/pla
 const LIST_LIMIT = 10;
 
 export async function runMerge(argv: readonly string[], io: CliIo): Promise<number> {
-  let flags: Flags;
+  const flags = parseCommand(io, 'merge', MERGE_FLAGS, MERGE_USAGE, argv);
+  if (typeof flags === 'number') return flags;
   let files: string[];
   let out: string;
   try {
-    flags = parseFlags(MERGE_FLAGS, argv);
-    if (flags.help) { io.stdout(MERGE_USAGE); return EXIT.ok; }
     files = [...flags.positional];
     out = flags.string('out')!;
     if (files.includes(out)) throw new ConfigError(`--out ${out} is also an input; write the merge to a new file`);

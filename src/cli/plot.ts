@@ -12,7 +12,7 @@ import { checkFigureDependencies, renderSvg, svgToPng } from '../plot/render.js'
 import { readRunSummary, readRunWeights, RUN_RECORD_FILE, writeFileAtomic } from '../io/runRecord.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkOutput, FORCE_FIELD } from './output.js';
-import { parseFlags, usageFailure, usageText, type CommandFlags } from './flags.js';
+import { parseCommand, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
 export const PLOT_FLAGS: CommandFlags = {
@@ -53,9 +53,7 @@ export interface PlotRequest {
   force: boolean;
 }
 
-function parsePlotFlags(argv: readonly string[]): PlotRequest | 'help' {
-  const flags = parseFlags(PLOT_FLAGS, argv);
-  if (flags.help) return 'help';
+function plotRequest(flags: Flags): PlotRequest {
   const options: FigureOptions = {};
   if (flags.given('atP')) options.atP = flags.list('atP');
   if (flags.given('atR')) options.atR = flags.list('atR');
@@ -122,13 +120,13 @@ async function runDirectoryFigures(path: string): Promise<Figure[] | null> {
 }
 
 export async function runPlot(argv: readonly string[], io: CliIo): Promise<number> {
-  let request: PlotRequest | 'help';
+  const flags = parseCommand(io, 'plot', PLOT_FLAGS, PLOT_USAGE, argv);
+  if (typeof flags === 'number') return flags;
+  const request = plotRequest(flags);
   let figures: Figure[] | null = null;
   let count = 0;
   let out: string;
   try {
-    request = parsePlotFlags(argv);
-    if (request === 'help') { io.stdout(PLOT_USAGE); return EXIT.ok; }
     if (request.files.length === 1 && await stat(request.files[0]).then((s) => s.isDirectory(), () => false)) {
       figures = await runDirectoryFigures(request.files[0]);
       if (!figures) throw new ConfigError(`${request.files[0]} is a directory without ${RUN_RECORD_FILE}; give a run directory (persian-rug train --out DIR) or results files`);

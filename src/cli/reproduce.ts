@@ -10,8 +10,9 @@ import { loadRecords, writeFigures } from './plot.js';
 import { sweepFigures, PAPER_P } from '../figures/sweep.js';
 import { checkFigureDependencies } from '../plot/render.js';
 import { EXIT, type CliIo } from './io.js';
+import { hardwareConcurrency } from '../host/cores.js';
 import { checkOutput } from './output.js';
-import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { parseCommand, usageFailure, usageText, type CommandFlags } from './flags.js';
 
 
 const COMMON = {
@@ -79,13 +80,8 @@ export async function calibrate(): Promise<number> {
 }
 
 export async function runReproduce(argv: readonly string[], io: CliIo): Promise<number> {
-  let flags: Flags;
-  try {
-    flags = parseFlags(REPRODUCE_FLAGS, argv);
-  } catch (error) {
-    return usageFailure(io, 'reproduce', error);
-  }
-  if (flags.help) { io.stdout(REPRODUCE_USAGE); return EXIT.ok; }
+  const flags = parseCommand(io, 'reproduce', REPRODUCE_FLAGS, REPRODUCE_USAGE, argv);
+  if (typeof flags === 'number') return flags;
   const scale = flags.string('scale') as 'small' | 'paper';
   const out = flags.string('out');
   const workers = flags.number('workers');
@@ -99,7 +95,7 @@ export async function runReproduce(argv: readonly string[], io: CliIo): Promise<
   } catch (error) {
     return usageFailure(io, 'reproduce', error);
   }
-  const cores: number = await import('../host/cores.js').then((h) => h.hardwareConcurrency());
+  const cores = await hardwareConcurrency();
   const threads: number = workers === undefined ? cores : workers;
   const factor = await calibrate();
   const estimate = planSeconds(cells, spec, Math.max(1, threads), factor);

@@ -13,7 +13,7 @@ import { checkRunDirectory, readWeights, writeFileAtomic, WEIGHTS_FILE } from '.
 import { EXIT, type CliIo } from './io.js';
 import { checkOutput, FORCE_FIELD } from './output.js';
 import { checkNumber, ConfigError, describeField } from '../config/schema.js';
-import { fieldOf, parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
+import { fieldOf, parseCommand, trainField, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
 export const RUG_FLAGS: CommandFlags = {
@@ -58,12 +58,10 @@ interface RugFlags {
   block: number;
   trained?: string;
   json: boolean;
-  help: boolean;
 }
 
-export function parseRugFlags(argv: readonly string[]): RugFlags {
-  const flags = parseFlags(RUG_FLAGS, argv);
-  if (flags.help) return { help: true } as RugFlags;
+/** The rug's flags checked against each other; throws ConfigError. */
+function rugFlags(flags: Flags): RugFlags {
   const n = flags.number('nFeatures')!;
   try {
     checkHadamardOrder(n);
@@ -79,7 +77,7 @@ export function parseRugFlags(argv: readonly string[]): RugFlags {
   if (trained !== undefined && png === undefined) throw new ConfigError(`--trained = ${trained} needs --png FILE (the trained W is drawn beside the rug)`);
   if (flags.given('block') && png === undefined) throw new ConfigError(`--block = ${flags.number('block')} needs --png FILE`);
   return {
-    n, m, p: flags.number('featureProbability')!, png, trained, force: flags.on('force'), help: false,
+    n, m, p: flags.number('featureProbability')!, png, trained, force: flags.on('force'),
     fit: flags.string('fit') as RugFlags['fit'],
     backend: flags.string('backend') as RugFlags['backend'],
     seed: flags.number('seed')!,
@@ -130,14 +128,12 @@ function report(kind: 'theory' | 'adam', rug: Rug, fit: RugFit, p: number, evalu
 }
 
 export async function runRug(argv: readonly string[], io: CliIo): Promise<number> {
+  const given = parseCommand(io, 'rug', RUG_FLAGS, RUG_USAGE, argv);
+  if (typeof given === 'number') return given;
   let flags: RugFlags;
   let trained: ModelWeights | undefined;
   try {
-    flags = parseRugFlags(argv);
-    if (flags.help) {
-      io.stdout(RUG_USAGE);
-      return EXIT.ok;
-    }
+    flags = rugFlags(given);
     if (flags.trained !== undefined) trained = await loadTrained(flags.trained);
     if (flags.png !== undefined) {
       // a PNG of W's block at most a few MB; --force to replace an existing file

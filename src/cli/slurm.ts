@@ -11,7 +11,7 @@ import { arrayScript, kubernetesManifest, mergedFile, mergeScript, planFile, pla
 import { formatDuration } from '../sweep/cost.js';
 import { writeFileAtomic } from '../io/runRecord.js';
 import { parseSweepFlags, describeGrid, SWEEP_FLAGS } from './sweep.js';
-import { fieldOf, parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { fieldOf, parseCommand, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import type { FieldSpec } from '../config/schema.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -77,8 +77,7 @@ function flagArgs(f: FieldSpec, value: unknown): string[] {
   return [`--${f.flag}`, Array.isArray(value) ? value.map(String).join(',') : String(value)];
 }
 
-function splitArgs(argv: readonly string[]): SlurmArgs {
-  const flags = parseFlags(SLURM_FLAGS, argv);
+function splitArgs(flags: Flags): SlurmArgs {
   for (const flag of ['out', 'shard', 'shard-count', 'resume', 'json']) if (flags.given(`refused-${flag}`)) refuse(flag)();
   // the sweep flags given, in their declared order, as each task will parse them
   const gridArgs = SWEEP_GRID_FIELDS.filter((f) => flags.given(f.key)).flatMap((f) => flagArgs(f, flags.values[f.key]));
@@ -107,12 +106,13 @@ function run(command: string, args: readonly string[]): Promise<{ code: number; 
 }
 
 export async function runSlurm(argv: readonly string[], io: CliIo): Promise<number> {
+  const given = parseCommand(io, 'slurm', SLURM_FLAGS, SLURM_USAGE, argv);
+  if (typeof given === 'number') return given;
   let args: SlurmArgs;
   let plan: ClusterPlan;
   try {
-    args = splitArgs(argv);
+    args = splitArgs(given);
     const { flags } = args;
-    if (flags.help) { io.stdout(SLURM_USAGE); return EXIT.ok; }
     const kubernetes = flags.on('kubernetes');
     const get = (k: string) => flags.string(k);
     const tasks = flags.number('tasks')!;
@@ -134,7 +134,6 @@ export async function runSlurm(argv: readonly string[], io: CliIo): Promise<numb
     const cpusPerTask = flags.number('cpusPerTask')!;
     // the grid is checked by the sweep's own parser, as every task will parse it
     const sweepPlan = parseSweepFlags([...args.gridArgs, '--out', 'unused.jsonl', '--shard', `1/${tasks}`]);
-    if (sweepPlan === 'help') { io.stdout(SLURM_USAGE); return EXIT.ok; }
     const cells = expandGrid(sweepPlan.spec);
     const assignment = assignShards(cells, sweepPlan.spec, tasks);
     plan = {

@@ -14,8 +14,9 @@ import { duplicatedKeys } from '../sweep/record.js';
 import { fileExists, loadResults, ResultsWriter, truncatePartialLine } from '../sweep/resultsFile.js';
 import { FileLockedError, lockFile, type FileLock } from '../io/lock.js';
 import { EXIT, type CliIo } from './io.js';
+import { hardwareConcurrency } from '../host/cores.js';
 import { checkOutput, FORCE_FIELD } from './output.js';
-import { parseFlags, trainField, usageFailure, usageText, type CommandFlags } from './flags.js';
+import { parseCommand, parseFlags, trainField, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
 const refuse = (message: string) => (): never => { throw new ConfigError(message); };
@@ -75,10 +76,13 @@ export interface SweepPlan {
   force?: boolean;
 }
 
-/** Parses sweep flags into a plan; throws ConfigError on bad input (nothing is run or written). */
-export function parseSweepFlags(argv: readonly string[], env: Record<string, string | undefined> = {}): SweepPlan | 'help' {
-  const flags = parseFlags(SWEEP_FLAGS, argv);
-  if (flags.help) return 'help';
+/** Parses sweep flags into a plan (also each Slurm task's command line); throws ConfigError on bad input (nothing is run or written). */
+export function parseSweepFlags(argv: readonly string[], env: Record<string, string | undefined> = {}): SweepPlan {
+  return sweepPlan(parseFlags(SWEEP_FLAGS, argv), env);
+}
+
+/** The plan of parsed sweep flags, checked against each other; throws ConfigError. */
+function sweepPlan(flags: Flags, env: Record<string, string | undefined>): SweepPlan {
   if (!flags.given('ratio') && !flags.given('nHidden')) throw new ConfigError('--r VALUES or --m LIST is required (see --help)');
   const out = flags.string('out');
   const dryRun = flags.on('dryRun');
@@ -222,7 +226,7 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
   const todo = mine.filter((c) => !skippedKeys.has(c.key));
   const skipped = mine.length - todo.length;
   const trainedCount = todo.filter((c) => c.kind === 'trained').length;
-  const workers = trainedCount === 0 ? 0 : plan.workers ?? (await defaultWorkers());
+  const workers = trainedCount === 0 ? 0 : plan.workers ?? (await hardwareConcurrency());
   const estimate = planSeconds(todo, plan.spec, Math.max(1, Math.min(workers, trainedCount)), scale);
   const shardText = count > 1 ? `, shard ${index}/${count}: ${mine.length}` : '';
   const planLine = `${name}: ${all.length} cells (${describeGrid(plan.spec)})${shardText}; ${skipped} already in ${plan.out || 'the file'}, ${todo.length} to run on ${workers === 0 ? 'this thread' : `${Math.min(workers, trainedCount)} worker(s)`}; estimated ${formatDuration(estimate.wall)}`;
@@ -284,21 +288,14 @@ async function executeLocked(plan: SweepPlan, io: CliIo, name: string, scale: nu
   return { written: progress.done, skipped, failed: failures.length, seconds };
 }
 
-async function defaultWorkers(): Promise<number> {
-  const { hardwareConcurrency } = await import('../host/cores.js');
-  return hardwareConcurrency();
-}
-
 export async function runSweep(argv: readonly string[], io: CliIo): Promise<number> {
-  let plan: SweepPlan | 'help';
+  const flags = parseCommand(io, 'sweep', SWEEP_FLAGS, SWEEP_USAGE, argv);
+  if (typeof flags === 'number') return flags;
+  let plan: SweepPlan;
   try {
-    plan = parseSweepFlags(argv, process.env);
+    plan = sweepPlan(flags, process.env);
   } catch (error) {
     return usageFailure(io, 'sweep', error);
-  }
-  if (plan === 'help') {
-    io.stdout(SWEEP_USAGE);
-    return EXIT.ok;
   }
   const outcome = await executeSweep(plan, io);
   if (!outcome) return EXIT.usage;

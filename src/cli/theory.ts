@@ -4,7 +4,7 @@ import {
 } from '../theory/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { checkNumber, ConfigError } from '../config/schema.js';
-import { fieldOf, parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { fieldOf, parseCommand, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 
 export const THEORY_FLAGS: CommandFlags = {
@@ -92,13 +92,9 @@ const CSV_COLUMNS: Array<keyof Row> = [
 export async function runTheory(argv: readonly string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<number> {
   let ps: number[];
   let pairs: Array<{ r: number; n?: number; m?: number }>;
-  let flags: Flags;
+  const flags = parseCommand(io, 'theory', THEORY_FLAGS, THEORY_USAGE, argv);
+  if (typeof flags === 'number') return flags;
   try {
-    flags = parseFlags(THEORY_FLAGS, argv);
-    if (flags.help) {
-      io.stdout(THEORY_USAGE);
-      return EXIT.ok;
-    }
     ps = flags.list('featureProbability')!;
     const n = flags.number('nFeatures');
     if (flags.given('nHidden') && n === undefined) throw new ConfigError('--m needs --n');

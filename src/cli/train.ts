@@ -10,7 +10,7 @@ import { dataVariance } from '../theory/index.js';
 import { checkRunDirectory, runIdOf, writeRun } from '../io/runRecord.js';
 import { CHECKPOINT_FILE, readCheckpointFile, writeCheckpoint } from '../io/checkpoint.js';
 import { EXIT, type CliIo } from './io.js';
-import { parseFlags, usageFailure, usageText, type CommandFlags, type Flags } from './flags.js';
+import { parseCommand, usageFailure, usageText, type CommandFlags } from './flags.js';
 import { stringifyJson } from '../io/json.js';
 import { checkOutput, FORCE_FIELD, RUN_FILES } from './output.js';
 import { readdir, rm } from 'node:fs/promises';
@@ -37,18 +37,14 @@ const RESUMABLE_FLAGS = new Set<keyof TrainConfig>(['threads']);
 
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const usageError = (error: unknown): number => usageFailure(io, 'train', error);
-  let parsed: Flags;
+  const parsed = parseCommand(io, 'train', TRAIN_FLAGS, TRAIN_USAGE, argv);
+  if (typeof parsed === 'number') return parsed;
   let config;
   let resume: TrainCheckpoint | undefined;
   let checkpointEvery: number | undefined;
   let out: string | undefined;
   let resumeDir: string | undefined;
   try {
-    parsed = parseFlags(TRAIN_FLAGS, argv);
-    if (parsed.help) {
-      io.stdout(TRAIN_USAGE);
-      return EXIT.ok;
-    }
     resumeDir = parsed.string('resume');
     out = parsed.string('out') ?? resumeDir;
     checkpointEvery = parsed.number('checkpointEvery');
