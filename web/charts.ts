@@ -1,6 +1,5 @@
 // Small SVG charts for the page (line charts on log or linear axes, heat maps, histograms), as strings: cheap to
 // redraw, inspectable, and exportable as they are (SVG) or rasterized (PNG).
-import { divergingColour } from 'persian-rug/figures';
 
 export interface Series {
   label: string;
@@ -13,8 +12,7 @@ export interface Series {
   line?: boolean;
 }
 
-export interface LineChartSpec {
-  title?: string;
+export interface LineChartSpec extends ChartFrame {
   xLabel: string;
   yLabel: string;
   xLog?: boolean;
@@ -23,8 +21,6 @@ export interface LineChartSpec {
   /** horizontal lines across the whole plot, labelled */
   rules?: readonly { label: string; value: number; color: string; dash?: string }[];
   xDomain?: readonly [number, number];
-  width?: number;
-  height?: number;
   legend?: boolean;
 }
 
@@ -32,6 +28,20 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const num = (v: number) => (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4) && v !== 0 ? v.toExponential(0).replace('e+', 'e') : String(Number(v.toPrecision(3)));
 let clipCount = 0;
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
+
+/** Title and size every chart takes (px; each chart has its own default size). */
+export interface ChartFrame {
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+/** The opening of a chart's SVG: its size, a white background and the title. */
+function svgStart(width: number, height: number, title?: string): string[] {
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${FONT}>`, `<rect width="${width}" height="${height}" fill="#fff"/>`];
+  if (title) parts.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-weight="600">${esc(title)}</text>`);
+  return parts;
+}
 
 interface Axis { scale: (v: number) => number; ticks: number[]; }
 
@@ -70,9 +80,7 @@ export function lineChart(spec: LineChartSpec): string {
   const okX = finitePositive(!!spec.xLog), okY = finitePositive(!!spec.yLog);
   const xs = spec.xDomain ? [...spec.xDomain] : spec.series.flatMap((s) => s.points.map((p) => p[0])).filter(okX);
   const ys = [...spec.series.flatMap((s) => s.points.map((p) => p[1])), ...(spec.rules ?? []).map((r) => r.value)].filter(okY);
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${FONT}>`,
-    `<rect width="${width}" height="${height}" fill="#fff"/>`];
-  if (spec.title) parts.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-weight="600">${esc(spec.title)}</text>`);
+  const parts = svgStart(width, height, spec.title);
   const plotBottom = height - bottom;
   if (xs.length === 0 || ys.length === 0) {
     parts.push(`<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#777">no data yet</text></svg>`);
@@ -117,23 +125,16 @@ export function lineChart(spec: LineChartSpec): string {
 }
 
 /** Viridis (matplotlib), 9 stops, t in [0, 1]. */
-export function sequentialColor(t: number): [number, number, number] {
+function sequentialColor(t: number): [number, number, number] {
   const stops = [[68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141], [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]];
   const u = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0)) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(u)), f = u - i;
   return [0, 1, 2].map((k) => Math.round(stops[i][k] + f * (stops[i + 1][k] - stops[i][k]))) as [number, number, number];
 }
 
-/** Blue (-1), white (0), red (+1): the package's one diverging map (persian-rug/figures), t in [-1, 1]. */
-export function divergingColor(t: number): [number, number, number] {
-  const [r, g, b] = divergingColour(Math.max(-1, Math.min(1, t)), 1);
-  return [r, g, b];
-}
-
 const rgb = (c: readonly number[]) => `rgb(${c.map(Math.round).join(',')})`;
 
-export interface HeatMapSpec {
-  title?: string;
+export interface HeatMapSpec extends ChartFrame {
   xLabel: string;
   yLabel: string;
   /** column and row coordinates (cells are drawn evenly spaced, labelled with these values) */
@@ -146,8 +147,6 @@ export interface HeatMapSpec {
   /** shared colour domain (e.g. across panels); default: this map's range */
   domain?: readonly [number, number];
   colorLabel: string;
-  width?: number;
-  height?: number;
   /** id prefix of the cells (data-row / data-col attributes carry the indices) */
   cellClass?: string;
 }
@@ -160,8 +159,7 @@ export function heatMap(spec: HeatMapSpec): string {
   const flat = spec.values.flat().filter((v): v is number => v !== null && Number.isFinite(v) && (!spec.log || v > 0));
   const [lo, hi] = spec.domain ? [tr(spec.domain[0]), tr(spec.domain[1])] : [Math.min(...flat.map(tr)), Math.max(...flat.map(tr))];
   const cw = (width - left - right) / spec.xs.length, ch = (height - top - bottom) / spec.ys.length;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${FONT}>`, `<rect width="${width}" height="${height}" fill="#fff"/>`];
-  if (spec.title) parts.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-weight="600">${esc(spec.title)}</text>`);
+  const parts = svgStart(width, height, spec.title);
   parts.push('<g>');
   spec.values.forEach((row, r) => row.forEach((v, c) => {
     if (v === null || !Number.isFinite(v)) return;
@@ -186,16 +184,13 @@ export function heatMap(spec: HeatMapSpec): string {
   return parts.join('');
 }
 
-export interface HistogramSpec {
-  title?: string;
+export interface HistogramSpec extends ChartFrame {
   xLabel: string;
   lo: number;
   hi: number;
   counts: readonly number[];
   /** the Gaussian drawn over the bars (density scale) */
   gaussian?: { mean: number; sd: number };
-  width?: number;
-  height?: number;
   color?: string;
 }
 
@@ -213,8 +208,7 @@ export function histogramChart(spec: HistogramSpec): string {
     curve.push([x, Math.exp(-0.5 * ((x - g.mean) / g.sd) ** 2) / (g.sd * Math.sqrt(2 * Math.PI))]);
   }
   const positive = [...density, ...curve.map((p) => p[1])].filter((v) => v > 0);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${FONT}>`, `<rect width="${width}" height="${height}" fill="#fff"/>`];
-  if (spec.title) parts.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-weight="600">${esc(spec.title)}</text>`);
+  const parts = svgStart(width, height, spec.title);
   if (positive.length === 0 || !(spec.hi > spec.lo)) return `${parts.join('')}<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#777">no data yet</text></svg>`;
   const maxD = Math.max(...density);
   const yLo = Math.max(Math.min(...positive), maxD * 1e-4);

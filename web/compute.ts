@@ -2,9 +2,9 @@
 // W. Everything that takes more than a few milliseconds runs here, so the page's main thread stays responsive.
 import { expose, transfer } from 'comlink';
 import type { ModelWeights } from 'persian-rug';
-import { sweepFigures, type Figure } from 'persian-rug/figures';
+import { parseResults, sweepFigures, type Figure } from 'persian-rug/figures';
 import {
-  constantLoss, linearLoss, mmseLoss, modelStatistics, optimalSymmetricLoss, sampledRowIndices, weightRow, zeroLoss,
+  constantLoss, linearLoss, mmseLoss, modelStatistics, optimalSymmetricLoss, sampledRowIndices, weightBlock, weightRow, zeroLoss,
   createRug, createRugEngine, evaluateRug, theoryRugFit,
 } from 'persian-rug';
 
@@ -140,45 +140,18 @@ const models = new Map<string, ModelWeights>();
 function modelBlock(key: string, row0: number, col0: number, size: number, step: number): Float32Array {
   const w = models.get(key);
   if (!w) throw new Error(`no model ${key} in the compute worker`);
-  const { nFeatures: n, nHidden: m } = w;
-  const out = new Float32Array(size * size).fill(NaN);
-  const cols: number[] = [];
-  for (let b = 0; b < size; b++) cols.push(col0 + b * step);
-  for (let a = 0; a < size; a++) {
-    const i = row0 + a * step;
-    if (i < 0 || i >= n) continue;
-    const wout = w.wout.subarray(i * m, i * m + m);
-    for (let b = 0; b < size; b++) {
-      const j = cols[b];
-      if (j < 0 || j >= n) continue;
-      let sum = 0;
-      for (let k = 0; k < m; k++) sum += wout[k] * w.win[k * n + j];
-      out[a * size + b] = sum;
-    }
-  }
+  const out = weightBlock(w, row0, size, col0, size, new Float32Array(size * size), step);
   return transfer(out, [out.buffer]);
 }
-
-/** Non-finite numbers are written as "NaN" / "Infinity" / "-Infinity" (the package's JSON encoding). */
-const revive = (_key: string, value: unknown) => (value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : value);
 
 /**
  * The figures of `persian-rug plot` (Vega-Lite specs, data inlined) from the text of a sweep results file; lines that
  * are not records (1-based numbers) are skipped and reported.
  */
 function resultsFigures(text: string): { figures: Figure[]; records: number; badLines: number[]; kinds: string[]; ns: number[]; seeds: number[] } {
-  const records: Parameters<typeof sweepFigures>[0][number][] = [];
-  const badLines: number[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return;
-    try {
-      const r = JSON.parse(line, revive);
-      if (r?.format !== 'persian-rug/sweep/1' || !Number.isFinite(r.n) || !Number.isFinite(r.p) || typeof r.evalLoss !== 'number') throw new Error('not a record');
-      records.push(r);
-    } catch {
-      badLines.push(index + 1);
-    }
-  });
+  // read as `persian-rug plot` reads it; a last line without its newline is read too (a bad line if it is cut off)
+  const parsed = parseResults(text.endsWith('\n') ? text : `${text}\n`);
+  const records = parsed.records, badLines = parsed.badLines.map((b) => b.line);
   const sorted = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
   return {
     figures: records.length ? sweepFigures(records) : [], records: records.length, badLines,

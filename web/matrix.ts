@@ -1,12 +1,12 @@
 // Matrix images on canvases: one cell per entry, blue < 0 < red on a symmetric scale, scaled without smoothing.
-import { divergingColor } from './charts.js';
+import { divergingColour } from 'persian-rug/figures';
 
 /** Draws a rows x cols row-major block, colours scaled to [-scale, scale] (NaN: grey, outside the matrix). */
 export function drawMatrix(canvas: HTMLCanvasElement, block: ArrayLike<number>, rows: number, cols: number, scale: number): void {
   const image = new ImageData(cols, rows);
   for (let i = 0; i < rows * cols; i++) {
     const v = block[i];
-    const [r, g, b] = Number.isNaN(v) ? [200, 200, 200] : divergingColor(scale > 0 ? v / scale : 0);
+    const [r, g, b] = Number.isNaN(v) ? [200, 200, 200] : scale > 0 ? divergingColour(v, scale) : divergingColour(0, 1);
     image.data[4 * i] = r; image.data[4 * i + 1] = g; image.data[4 * i + 2] = b; image.data[4 * i + 3] = 255;
   }
   const cells = document.createElement('canvas');
@@ -22,7 +22,7 @@ export function drawMatrix(canvas: HTMLCanvasElement, block: ArrayLike<number>, 
 export function drawColorbar(canvas: HTMLCanvasElement): void {
   const g = canvas.getContext('2d')!;
   for (let x = 0; x < canvas.width; x++) {
-    const [r, gr, b] = divergingColor((2 * x) / (canvas.width - 1) - 1);
+    const [r, gr, b] = divergingColour((2 * x) / (canvas.width - 1) - 1, 1);
     g.fillStyle = `rgb(${r}, ${gr}, ${b})`;
     g.fillRect(x, 0, 1, canvas.height);
   }

@@ -5,7 +5,7 @@ import {
   RUN_RECORD_FILE, WEIGHTS_FILE,
 } from 'persian-rug';
 import type { ModelWeights, ResolvedTrainConfig, TrainConfig, TrainProgress, TrainResult, WorkerTrainer } from 'persian-rug';
-import { constantLoss, linearLoss, optimalSymmetricLoss } from 'persian-rug/theory';
+import { constantLoss, linearLoss, optimalSymmetricLoss, weightBlock } from 'persian-rug/theory';
 import { histogramChart, lineChart, type LineChartSpec } from './charts.js';
 import { drawColorbar, drawMatrix } from './matrix.js';
 import { $, download, duration, fmt } from './format.js';
@@ -104,18 +104,9 @@ function queueLoss(): void {
 }
 
 function showWeights(w: ModelWeights, step: number): void {
-  const n = w.nFeatures, m = w.nHidden;
-  const size = Math.min(BLOCK, n);
-  const block = new Float64Array(size * size);
-  let scale = 0;
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      let sum = 0;
-      for (let k = 0; k < m; k++) sum += w.wout[i * m + k] * w.win[k * n + j];
-      block[i * size + j] = sum;
-      scale = Math.max(scale, Math.abs(sum));
-    }
-  }
+  const size = Math.min(BLOCK, w.nFeatures);
+  const block = weightBlock(w, 0, size, 0, size, new Float64Array(size * size));
+  const scale = block.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
   drawMatrix($<HTMLCanvasElement>('weights'), block, size, size, scale);
   $('scale-low').textContent = fmt(-scale);
   $('scale-high').textContent = fmt(scale);

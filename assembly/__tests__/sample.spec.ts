@@ -14,13 +14,30 @@ function thresholdsFor(p: f64, n: i32): Uint32Array {
   return t;
 }
 
+/** A batch drawn by sampleBatch (keys key0, key1, first sample firstLo) into fresh dense and CSR buffers. */
+class Batch {
+  dense: Float32Array;
+  offsets: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+  nnz: i32;
+
+  constructor(key0: u32, key1: u32, firstLo: u32, p: f64, n: i32, stride: i32, batch: i32) {
+    const thr = thresholdsFor(p, n);
+    this.dense = new Float32Array(batch * stride);
+    this.offsets = new Int32Array(batch + 1);
+    this.indices = new Int32Array(batch * n);
+    this.values = new Float32Array(batch * n);
+    const state = new Uint32Array(20);
+    this.nnz = sampleBatch(key0, key1, firstLo, 0, batch, n, stride, ptr(thr), ptr(this.dense), ptr(this.offsets), ptr(this.indices), ptr(this.values), ptr(state));
+  }
+}
+
 describe("sampleBatch", () => {
   it("fills every feature when p = 1, with values in [0, 1)", () => {
     const n = 7, stride = 8, batch = 3;
-    const thr = thresholdsFor(1, n);
-    const dense = new Float32Array(batch * stride), offsets = new Int32Array(batch + 1);
-    const indices = new Int32Array(batch * n), values = new Float32Array(batch * n), state = new Uint32Array(20);
-    const nnz = sampleBatch(1, 2, 0, 0, batch, n, stride, ptr(thr), ptr(dense), ptr(offsets), ptr(indices), ptr(values), ptr(state));
+    const drawn = new Batch(1, 2, 0, 1, n, stride, batch);
+    const dense = drawn.dense, offsets = drawn.offsets, indices = drawn.indices, values = drawn.values, nnz = drawn.nnz;
     expect<i32>(nnz).toBe(batch * n);
     for (let b = 0; b < batch; b++) {
       expect<i32>(offsets[b]).toBe(b * n);
@@ -35,10 +52,8 @@ describe("sampleBatch", () => {
 
   it("activates about a fraction p and the CSR lists match the dense rows", () => {
     const n = 101, stride = 104, batch = 200;
-    const thr = thresholdsFor(0.1, n);
-    const dense = new Float32Array(batch * stride), offsets = new Int32Array(batch + 1);
-    const indices = new Int32Array(batch * n), values = new Float32Array(batch * n), state = new Uint32Array(20);
-    const nnz = sampleBatch(5, 6, 100, 0, batch, n, stride, ptr(thr), ptr(dense), ptr(offsets), ptr(indices), ptr(values), ptr(state));
+    const drawn = new Batch(5, 6, 100, 0.1, n, stride, batch);
+    const dense = drawn.dense, offsets = drawn.offsets, indices = drawn.indices, values = drawn.values, nnz = drawn.nnz;
     // Binomial(20200, 0.1): mean 2020, sd 42.6; allow 5 sd.
     expect<i32>(nnz).toBeGreaterThan(1807);
     expect<i32>(nnz).toBeLessThan(2233);

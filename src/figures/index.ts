@@ -8,10 +8,13 @@ export {
   sweepCaption, LOSS_METRICS, STATISTIC_METRICS, PAPER_STATISTICS, PAPER_P, PAPER_R, HISTOGRAM_AT,
 } from './sweep.js';
 export type { Metric, FigureOptions, HeatmapCell, LossAxis, LossPoint, HistogramPanel } from './sweep.js';
-export { runFigures, runLossFigure, runMatrixFigure, runHistogramFigure, runCaption, lossCurve, weightSamples, moments, MAX_CURVE_POINTS } from './run.js';
+export { runFigures, runLossFigure, runMatrixFigure, runHistogramFigure, runCaption, lossCurve, moments, MAX_CURVE_POINTS } from './run.js';
+export { weightSamples } from '../theory/weights.js';
 export type { RunSummary } from './run.js';
 export { rugFigure } from './rug.js';
 export type { RugFigureOptions } from './rug.js';
 export { matrixFigure, divergingImageUrl, offDiagonalLimit, DIVERGING_RANGE } from './matrix.js';
 export type { MatrixPanel } from './matrix.js';
 export { divergingColour, DIVERGING_STOPS } from '../plot/colormap.js';
+export { parseResults, RECORD_FORMAT } from '../sweep/record.js';
+export type { SweepRecord, ParsedResults, Histogram } from '../sweep/record.js';

@@ -1,8 +1,7 @@
 // One training run's figures (what people look at first): loss curve against L* and the baselines, the W image, the histograms of W.
 import type { ModelWeights } from '../api.js';
-import { constantLoss, linearLoss, optimalSymmetricLoss, weightRow, zeroLoss } from '../theory/index.js';
+import { constantLoss, linearLoss, optimalSymmetricLoss, weightSamples, zeroLoss } from '../theory/index.js';
 import { histogram } from '../sweep/record.js';
-import { weightDiagonal } from '../theory/weights.js';
 import { modelMatrixBlock } from '../rug/image.js';
 import { matrixFigure } from './matrix.js';
 import { gaussianCurve, histogramBars, histogramPanelsFigure } from './sweep.js';
@@ -84,23 +83,6 @@ export function runLossFigure(run: RunSummary): Figure {
   return { name: 'run-loss', title, spec };
 }
 
-/** Off-diagonal entries of up to `rows` evenly spread rows of W = W_out W_in, and the n diagonal entries. */
-export function weightSamples(weights: ModelWeights, p: number, rows = 64): { diagonal: Float64Array; offDiagonal: Float64Array } {
-  const n = weights.nFeatures;
-  const picked = Math.min(n, rows);
-  const offDiagonal = new Float64Array(picked * (n - 1));
-  const row = new Float64Array(n);
-  const input = { ...weights, p };
-  let o = 0;
-  for (let k = 0; k < picked; k++) {
-    const i = Math.floor((k * n) / picked);
-    weightRow(input, i, row);
-    for (let j = 0; j < n; j++) if (j !== i) offDiagonal[o++] = row[j];
-  }
-  const diagonal = weightDiagonal(weights);
-  return { diagonal, offDiagonal };
-}
-
 /** Mean, variance (1/N) and skewness of a sample. */
 export function moments(values: ArrayLike<number>): { mean: number; variance: number; skewness: number } {
   const n = values.length;
@@ -115,7 +97,7 @@ export function moments(values: ArrayLike<number>): { mean: number; variance: nu
 
 /** Histograms of off-diagonal and diagonal W with the Gaussian of the same mean and variance, skewness in the titles. */
 export function runHistogramFigure(run: RunSummary, weights: ModelWeights, bins = 60): Figure {
-  const { diagonal, offDiagonal } = weightSamples(weights, run.p);
+  const { diagonal, offDiagonal } = weightSamples(weights);
   const parts = [
     { values: offDiagonal, label: `W_ij, i ≠ j (${offDiagonal.length} entries of ${Math.min(64, run.nFeatures)} rows)` },
     { values: diagonal, label: `W_ii (all ${diagonal.length})` },

@@ -1,7 +1,7 @@
 // One JSON Lines record per finished cell: its fields, the statistics schema (names + labels for plots), parsing.
 import type { ModelWeights, ResolvedTrainConfig, StopReason } from '../api.js';
 import type { ModelStatistics } from '../theory/index.js';
-import { weightDiagonal, weightRow } from '../theory/index.js';
+import { weightSamples } from '../theory/index.js';
 import { checkGrid, SWEEP_KINDS, type GridSpec, type SweepKind } from './grid.js';
 import { parseJson, stringifyJson } from '../io/json.js';
 
@@ -137,18 +137,8 @@ export function histogram(values: ArrayLike<number>, bins: number): Histogram {
 
 /** Histograms of the n diagonal entries of W = W_out W_in and of the off-diagonal entries of `sampleRows` evenly spread rows. */
 export function weightHistograms(weights: ModelWeights, sampleRows: number, bins = 40): { diagonal: Histogram; offDiagonal: Histogram } {
-  const n = weights.nFeatures;
-  const diagonal = weightDiagonal(weights);
-  const rows = Math.min(n, sampleRows);
-  const off = new Float64Array(rows * (n - 1));
-  const row = new Float64Array(n);
-  let o = 0;
-  for (let k = 0; k < rows; k++) {
-    const i = Math.floor((k * n) / rows);
-    weightRow(weights, i, row);
-    for (let j = 0; j < n; j++) if (j !== i) off[o++] = row[j];
-  }
-  return { diagonal: histogram(diagonal, bins), offDiagonal: histogram(off.subarray(0, o), bins) };
+  const { diagonal, offDiagonal } = weightSamples(weights, sampleRows);
+  return { diagonal: histogram(diagonal, bins), offDiagonal: histogram(offDiagonal, bins) };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -1,7 +1,7 @@
 // High-sparsity asymptotics of L*(p, r) and the MMSE floor of any elementwise activation (docs/theory.md §4).
-import { checkFeatureProbability, dataVariance } from './loss.js';
+import { checkFeatureProbability, checkRatio, dataVariance } from './loss.js';
 import { normalPdf } from './normal.js';
-import { checkRatio, kappaSquared, optimalSymmetricLoss } from './optimum.js';
+import { kappaSquared, optimalSymmetricLoss } from './optimum.js';
 import { gaussLegendre } from './quadrature.js';
 
 /** g(p) = (1/2) ln(1/p), the leading term of L* / (p kappa^2) as p -> 0. */

@@ -14,10 +14,16 @@ export interface DataMoments {
   thirdAbsoluteMoment: number;
 }
 
-/** Throws unless p is in (0, 1]. */
-export function checkFeatureProbability(p: number, name = 'p'): void {
-  if (!(p > 0 && p <= 1)) throw new RangeError(`${name} = ${p} is outside (0, 1]`);
+/** RangeError unless x is in (0, 1], the range of both p and r = m / n. */
+function checkUnitInterval(x: number, name: string): void {
+  if (!(x > 0 && x <= 1)) throw new RangeError(`${name} = ${x} is outside (0, 1]`);
 }
+
+/** Throws unless p is in (0, 1]. */
+export const checkFeatureProbability = (p: number, name = 'p'): void => checkUnitInterval(p, name);
+
+/** Throws unless r is in (0, 1]. */
+export const checkRatio = (r: number, name = 'r'): void => checkUnitInterval(r, name);
 
 /** v(p) = p / 3 - p^2 / 4, the variance of one data coordinate. */
 export function dataVariance(p: number): number {

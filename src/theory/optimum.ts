@@ -1,5 +1,5 @@
 // The best permutation-symmetric model L*(p, r) (docs/theory.md §4) and the baselines it is compared with.
-import { checkFeatureProbability, dataVariance, symmetricLoss } from './loss.js';
+import { checkFeatureProbability, checkRatio, dataVariance, symmetricLoss } from './loss.js';
 import { sparseLimitOptimum } from './sparseLimit.js';
 
 export interface SymmetricOptimum {
@@ -13,11 +13,6 @@ export interface SymmetricOptimum {
   sigma: number;
   /** kappa = sqrt((1 / r - 1) v): interference sd per unit diagonal */
   kappa: number;
-}
-
-/** Throws unless r is in (0, 1]. */
-export function checkRatio(r: number, name = 'r'): void {
-  if (!(r > 0 && r <= 1)) throw new RangeError(`${name} = ${r} is outside (0, 1]`);
 }
 
 /** kappa^2 = (1 / r - 1) v(p). */

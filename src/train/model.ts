@@ -227,12 +227,10 @@ export class Model<B> {
 
   /** Loads PyTorch-layout weights into the padded layout (Adam state is left as it is). */
   setWeights(w: ModelWeights): void {
-    const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs } = this.shape;
+    const { nFeatures: n, nHidden: m, featureStride: fs } = this.shape;
     if (w.nFeatures !== n || w.nHidden !== m) throw new Error(`weights are ${w.nHidden} x ${w.nFeatures}; the model is ${m} x ${n}`);
-    const winT = new Float32Array(n * hs);
-    for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) winT[j * hs + k] = w.win[k * n + j];
-    const wout = new Float32Array(n * hs);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) wout[i * hs + k] = w.wout[i * m + k];
+    const winT = this.padded(w.win, true);
+    const wout = this.padded(w.wout, false);
     const bias = new Float32Array(fs);
     if (this.config.bias) bias.set(w.bias);
     // Tied: wout and winT are one buffer; W_in decides (W_out = W_in^T).
@@ -251,47 +249,35 @@ export class Model<B> {
   /** Weights in PyTorch layouts (copies). */
   weights(): ModelWeights {
     const { nFeatures: n, nHidden: m } = this.shape;
-    return { nFeatures: n, nHidden: m, win: this.readWin(this.winT), wout: this.readWout(this.wout), bias: this.kernels.readF32(this.bias, n) };
+    return { nFeatures: n, nHidden: m, win: this.unpadded(this.winT, true), wout: this.unpadded(this.wout, false), bias: this.kernels.readF32(this.bias, n) };
   }
 
-  /** A [n x hs] buffer in winT layout as W_in's PyTorch layout [m x n]. */
-  private readWin(buffer: B): Float32Array {
+  /**
+   * A PyTorch-layout matrix as the contents of a padded [n x hs] buffer: W_out [n x m] row i -> row i (wout layout),
+   * or with `transposed` W_in [m x n] column j -> row j (winT layout); padding zero.
+   */
+  private padded(matrix: ArrayLike<number>, transposed: boolean): Float32Array {
     const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
-    const t = this.kernels.readF32(buffer, n * hs);
-    const out = new Float32Array(m * n);
-    for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) out[k * n + j] = t[j * hs + k];
-    return out;
+    const t = new Float32Array(n * hs);
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) t[i * hs + k] = matrix[transposed ? k * n + i : i * m + k];
+    return t;
   }
 
-  /** A [n x hs] buffer in wout layout as W_out's PyTorch layout [n x m]. */
-  private readWout(buffer: B): Float32Array {
+  /** A padded [n x hs] buffer back in its PyTorch layout (the inverse of padded). */
+  private unpadded(buffer: B, transposed: boolean): Float32Array {
     const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
     const t = this.kernels.readF32(buffer, n * hs);
     const out = new Float32Array(n * m);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) out[i * m + k] = t[i * hs + k];
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) out[transposed ? k * n + i : i * m + k] = t[i * hs + k];
     return out;
-  }
-
-  private writeWin(buffer: B, win: Float32Array): void {
-    const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
-    const t = new Float32Array(n * hs);
-    for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) t[j * hs + k] = win[k * n + j];
-    this.kernels.write(buffer, 'f32', t);
-  }
-
-  private writeWout(buffer: B, wout: Float32Array): void {
-    const { nFeatures: n, nHidden: m, hiddenStride: hs } = this.shape;
-    const t = new Float32Array(n * hs);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) t[i * hs + k] = wout[i * m + k];
-    this.kernels.write(buffer, 'f32', t);
   }
 
   /** Adam state in PyTorch layouts (with tied weights W_in's moments are W_out's, transposed). */
   adamState(): { win: AdamMoments; wout: AdamMoments; bias: AdamMoments } {
     const n = this.shape.nFeatures;
     return {
-      win: { moment: this.readWin(this.momentWinT), velocity: this.readWin(this.velocityWinT) },
-      wout: { moment: this.readWout(this.momentWout), velocity: this.readWout(this.velocityWout) },
+      win: { moment: this.unpadded(this.momentWinT, true), velocity: this.unpadded(this.velocityWinT, true) },
+      wout: { moment: this.unpadded(this.momentWout, false), velocity: this.unpadded(this.velocityWout, false) },
       bias: { moment: this.kernels.readF32(this.momentBias, n), velocity: this.kernels.readF32(this.velocityBias, n) },
     };
   }
@@ -301,13 +287,13 @@ export class Model<B> {
     this.setWeights(weights);
     const fs = this.shape.featureStride;
     if (this.config.tied) {
-      this.writeWin(this.momentWinT, adam.win.moment);
-      this.writeWin(this.velocityWinT, adam.win.velocity);
+      this.kernels.write(this.momentWinT, 'f32', this.padded(adam.win.moment, true));
+      this.kernels.write(this.velocityWinT, 'f32', this.padded(adam.win.velocity, true));
     } else {
-      this.writeWout(this.momentWout, adam.wout.moment);
-      this.writeWout(this.velocityWout, adam.wout.velocity);
-      this.writeWin(this.momentWinT, adam.win.moment);
-      this.writeWin(this.velocityWinT, adam.win.velocity);
+      this.kernels.write(this.momentWout, 'f32', this.padded(adam.wout.moment, false));
+      this.kernels.write(this.velocityWout, 'f32', this.padded(adam.wout.velocity, false));
+      this.kernels.write(this.momentWinT, 'f32', this.padded(adam.win.moment, true));
+      this.kernels.write(this.velocityWinT, 'f32', this.padded(adam.win.velocity, true));
     }
     const pad = (v: Float32Array): Float32Array => { const out = new Float32Array(fs); out.set(v); return out; };
     this.kernels.write(this.momentBias, 'f32', pad(adam.bias.moment));

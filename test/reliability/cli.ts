@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,4 +52,22 @@ export function seededDelays(seed: number, count: number, lo: number, hi: number
 /** Names in dir (sorted), or [] when it does not exist. */
 export async function listing(dir: string): Promise<string[]> {
   return readdir(dir).then((names) => names.sort(), () => []);
+}
+
+/**
+ * main(argv) must exit 2 with one stderr line that contains or matches each of `what`, shows no stack trace,
+ * leaves `watch` as it was (nothing written) and does not throw.
+ */
+export async function expectRefused(argv: readonly string[], watch: string, ...what: (string | RegExp)[]): Promise<void> {
+  const before = await listing(watch);
+  const r = await runMain(argv);
+  expect(r.error).toBeUndefined();
+  expect(r.code).toBe(2);
+  expect(r.err).toHaveLength(1);
+  for (const w of what) {
+    if (typeof w === 'string') expect(r.err[0]).toContain(w);
+    else expect(r.err[0]).toMatch(w);
+  }
+  expect(r.err[0]).not.toMatch(/\s+at .*:\d+:\d+/);
+  expect(await listing(watch)).toEqual(before);
 }

@@ -9,7 +9,7 @@ import { decodeCheckpoint, encodeCheckpoint, readCheckpoint } from '../../src/io
 import { readWeights, weightTensors } from '../../src/io/runRecord.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import type { TrainCheckpoint } from '../../src/api.js';
-import { listing, runMain } from './cli.js';
+import { expectRefused, runMain } from './cli.js';
 
 let base: string;
 let run: string;
@@ -38,18 +38,8 @@ async function damagedRun(name: string, file: string, bytes: Uint8Array | string
   return dir;
 }
 
-/** main(argv) must exit 2 with one stderr line that names `file` and matches `what`, write nothing, and not throw. */
-async function expectRefused(argv: string[], file: string, what: RegExp, watch: string): Promise<void> {
-  const before = await listing(watch);
-  const r = await runMain(argv);
-  expect(r.error).toBeUndefined();
-  expect(r.code).toBe(2);
-  expect(r.err).toHaveLength(1);
-  expect(r.err[0]).toContain(file);
-  expect(r.err[0]).toMatch(what);
-  expect(r.err[0]).not.toMatch(/\s+at .*:\d+:\d+/);
-  expect(await listing(watch)).toEqual(before);
-}
+/** Refused (see expectRefused in cli.ts) with one line that names `file` and matches `what`. */
+const refusedNaming = (argv: string[], file: string, what: RegExp, watch: string) => expectRefused(argv, watch, file, what);
 
 const flip = (bytes: Uint8Array, at: number, mask = 0x01): Uint8Array => { const b = bytes.slice(); b[at] ^= mask; return b; };
 
@@ -76,10 +66,10 @@ describe('weights.safetensors', () => {
 
   test('rug --trained and measure refuse a damaged run directory with one line, exit 2', async () => {
     const dir = await damagedRun('bad-weights', 'weights.safetensors', flip(weightBytes, weightBytes.length - 9));
-    await expectRefused(['rug', '--n', '16', '--m', '4', '--p', '0.1', '--png', join(base, 'never.png'), '--trained', dir], 'weights.safetensors', /checksum/, base);
-    await expectRefused(['measure', dir], 'weights.safetensors', /checksum|corrupted/, dir);
+    await refusedNaming(['rug', '--n', '16', '--m', '4', '--p', '0.1', '--png', join(base, 'never.png'), '--trained', dir], 'weights.safetensors', /checksum/, base);
+    await refusedNaming(['measure', dir], 'weights.safetensors', /checksum|corrupted/, dir);
     const cut = await damagedRun('cut-weights', 'weights.safetensors', weightBytes.subarray(0, 100));
-    await expectRefused(['measure', cut], 'weights.safetensors', /truncated|exceeds/, cut);
+    await refusedNaming(['measure', cut], 'weights.safetensors', /truncated|exceeds/, cut);
   });
 });
 
@@ -126,7 +116,7 @@ describe('checkpoint.safetensors', () => {
       ['empty', new Uint8Array(0), /too short/],
     ] as const) {
       const dir = await damagedRun(`ck-${name}`, 'checkpoint.safetensors', bytes);
-      await expectRefused(['train', '--resume', dir], 'checkpoint.safetensors', what, dir);
+      await refusedNaming(['train', '--resume', dir], 'checkpoint.safetensors', what, dir);
       expect(Buffer.compare(await readFile(join(dir, 'checkpoint.safetensors')), Buffer.from(bytes))).toBe(0);
     }
   });
@@ -142,7 +132,7 @@ describe('run.json (read by measure)', () => {
   ] as const)('%s: measure exits 2 with one line', async (name, damage, what) => {
     const text = await readFile(join(run, 'run.json'), 'utf8');
     const dir = await damagedRun(`runjson-${name}`, 'run.json', damage(text));
-    await expectRefused(['measure', dir], 'run.json', what, dir);
+    await refusedNaming(['measure', dir], 'run.json', what, dir);
   });
 });
 
@@ -161,9 +151,9 @@ describe('JSON Lines results', () => {
     const file = join(dir, 'damaged.jsonl');
     const bytes = damage(text);
     await writeFile(file, bytes);
-    await expectRefused(['merge', file, '--out', join(dir, 'merged.jsonl')], 'damaged.jsonl', what, dir);
-    await expectRefused(['plot', file, '--out', join(dir, 'figures')], 'damaged.jsonl', what, dir);
-    await expectRefused(['sweep', '--kind', 'theory,linear', '--n', '64', '--r', '0.25,0.5', '--p', '0.05,0.1', '--out', file, '--resume'], 'damaged.jsonl', what, dir);
+    await refusedNaming(['merge', file, '--out', join(dir, 'merged.jsonl')], 'damaged.jsonl', what, dir);
+    await refusedNaming(['plot', file, '--out', join(dir, 'figures')], 'damaged.jsonl', what, dir);
+    await refusedNaming(['sweep', '--kind', 'theory,linear', '--n', '64', '--r', '0.25,0.5', '--p', '0.05,0.1', '--out', file, '--resume'], 'damaged.jsonl', what, dir);
     expect(Buffer.compare(await readFile(file), Buffer.from(bytes))).toBe(0);
   });
 

@@ -9,7 +9,7 @@ import { decodeSafetensors, encodeSafetensors, CHECKSUM_KEY } from '../../src/io
 import { readWeights, readWeightsFile } from '../../src/io/runRecord.js';
 import { readCheckpointFile } from '../../src/io/checkpoint.js';
 import { parseJson } from '../../src/io/json.js';
-import { listing, runMain } from './cli.js';
+import { expectRefused as refused, runMain } from './cli.js';
 
 let base: string;
 const TRAIN = ['train', '--n', '16', '--m', '4', '--steps', '30', '--batch', '32', '--eval-samples', '256', '--threads', '1', '--checkpoint-every', '10'];
@@ -56,15 +56,6 @@ describe('a folder that mixes two runs is refused by every reader, nothing writt
     await runMain([...TRAIN, '--seed', '1', '--out', dir]);
     await copyFile(join(base, 'b', file), join(dir, file));
     return dir;
-  }
-  async function refused(argv: string[], watch: string, what: RegExp): Promise<void> {
-    const before = await listing(watch);
-    const r = await runMain(argv);
-    expect(r.error).toBeUndefined();
-    expect(r.code).toBe(2);
-    expect(r.err).toHaveLength(1);
-    expect(r.err[0]).toMatch(what);
-    expect(await listing(watch)).toEqual(before);
   }
   test('weights of another run (a kill between the two renames): measure and rug --trained', async () => {
     const dir = await mixed('mixed-weights', 'weights.safetensors');
