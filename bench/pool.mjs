@@ -1,7 +1,7 @@
 // Pool speed: the same batch of independent jobs on 1 worker and on N workers (default 2); prints the ratio.
 // Run against the built package: `npm run build && node bench/pool.mjs [workers] [jobs]`.
 import os from 'node:os';
-import { createTrainer, createTrainerPool, weightsFingerprint } from '../dist/index.js';
+import { createTrainer, createTrainerPool, hardwareConcurrency, weightsFingerprint } from '../dist/index.js';
 
 const workers = Number(process.argv[2] ?? 2);
 const jobCount = Number(process.argv[3] ?? 2 * workers);
@@ -37,4 +37,4 @@ if (one.hashes[0] !== expected || one.hashes.join() !== many.hashes.join()) thro
 console.log(`${jobCount} jobs of n = ${base.nFeatures}, m = ${base.nHidden}, batch ${base.batch}, ${base.steps} steps`);
 console.log(`1 worker: ${one.seconds.toFixed(2)} s (${one.busyCores.toFixed(2)} cores busy); ${workers} workers (${many.slots} used): ${many.seconds.toFixed(2)} s (${many.busyCores.toFixed(2)} cores busy); speed-up ${(one.seconds / many.seconds).toFixed(2)}x`);
 console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (other processes on the machine lower the speed-up)`);
-console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.availableParallelism()} logical cores; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);
+console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${await hardwareConcurrency()} logical cores; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);

@@ -1,7 +1,7 @@
 // Speed: the reader's machine, measured now. Training steps per second of the wasm kernels (1 and, when the page is
 // cross-origin isolated, 2 threads) against their plain-TS twins on the notebook shape, each run in a worker for a few
 // seconds after a check that both backends give the same first losses; shown as ratios measured in this one run.
-import { createWorkerTrainer, type TrainConfig } from 'persian-rug';
+import { createWorkerTrainer, hardwareConcurrency, type TrainConfig } from 'persian-rug';
 import { $, fmt } from './format.js';
 import { kernels } from './shared.js';
 
@@ -65,7 +65,7 @@ async function measure(): Promise<void> {
       rows.push({ name, stepsPerSecond: r.stepsPerSecond, steps: r.steps, threads });
       render();
     }
-    status.textContent = `${browserName()}, ${navigator.hardwareConcurrency} logical cores, ${globalThis.crossOriginIsolated ? 'cross-origin isolated (2 threads possible)' : 'not cross-origin isolated (1 thread only)'}; notebook shape n 512, m 128, p 0.045, batch 1024; ${SECONDS} s each after 2 warm-up steps, first losses checked equal`;
+    status.textContent = `${browserName()}, ${await hardwareConcurrency()} logical cores, ${globalThis.crossOriginIsolated ? 'cross-origin isolated (2 threads possible)' : 'not cross-origin isolated (1 thread only)'}; notebook shape n 512, m 128, p 0.045, batch 1024; ${SECONDS} s each after 2 warm-up steps, first losses checked equal`;
     document.body.dataset.speed = JSON.stringify(rows.map((r) => ({ name: r.name, stepsPerSecond: r.stepsPerSecond })));
   } finally {
     button.disabled = false;

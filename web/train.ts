@@ -1,7 +1,7 @@
 // Train: a model in a Web Worker with live loss, W, statistics and interference histogram; pause/resume, the paper's
 // stop rule, ETA; download of the run (run.json + weights.safetensors, as the CLI writes them) and loading one back.
 import {
-  createWorkerTrainer, decodeRunFiles, encodeRunFiles, lossHistoryFingerprint, resolveTrainConfig, weightsFingerprint,
+  createWorkerTrainer, decodeRunFiles, encodeRunFiles, hardwareConcurrency, lossHistoryFingerprint, resolveTrainConfig, weightsFingerprint,
   RUN_RECORD_FILE, WEIGHTS_FILE,
 } from 'persian-rug';
 import type { ModelWeights, ResolvedTrainConfig, TrainConfig, TrainProgress, TrainResult, WorkerTrainer } from 'persian-rug';
@@ -327,9 +327,11 @@ export function setupTrain(): void {
     event.preventDefault();
     if (event.dataTransfer?.files.length) loadFiles(event.dataTransfer.files).catch(fail);
   });
-  $('threads-note').textContent = globalThis.crossOriginIsolated
-    ? `This page is cross-origin isolated: training runs on two threads (the batch's two gradient shards) where the ${navigator.hardwareConcurrency} logical cores allow; results are bit-identical to one thread.`
-    : 'This page is not cross-origin isolated (no SharedArrayBuffer): training runs on one thread.';
+  hardwareConcurrency().then((cores) => {
+    $('threads-note').textContent = globalThis.crossOriginIsolated
+      ? `This page is cross-origin isolated: training runs on two threads (the batch's two gradient shards) where the ${cores} logical cores allow; results are bit-identical to one thread.`
+      : 'This page is not cross-origin isolated (no SharedArrayBuffer): training runs on one thread.';
+  }).catch(fail);
   drawColorbar($<HTMLCanvasElement>('colorbar-canvas'));
   setPhase('idle');
   drawLoss();

@@ -12,9 +12,9 @@ import { parseCommand, trainField, usageFailure, usageText, type CommandFlags } 
 import { stringifyJson } from '../io/json.js';
 
 /** The paper's recipe runs up to 1,500 epochs (docs/theory.md §1). */
-export const PAPER_EPOCHS = 1500;
+const PAPER_EPOCHS = 1500;
 /** Default wall-clock budget of the whole command; the step cap is the largest that fits it. */
-export const CONVERGE_BUDGET_SECONDS = 150;
+const CONVERGE_BUDGET_SECONDS = 150;
 
 const refuse = (key: string) => (): never => { throw new ConfigError(`converge sets ${key} itself; use --r R and --steps CAP`); };
 

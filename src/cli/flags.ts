@@ -186,7 +186,7 @@ export function parseFlags(spec: CommandFlags, argv: readonly string[]): Flags {
 const WIDTH = 112;
 
 /** --help lines of the fields: `  --flag VALUE   help (default X)`, wrapped. */
-export function flagHelp(fields: readonly FieldSpec[]): string {
+function flagHelp(fields: readonly FieldSpec[]): string {
   const rows = fields.map((f) => {
     const placeholder = f.valueName ?? (f.kind === 'enum' ? f.choices!.join('|') : f.kind === 'int' ? 'N' : f.kind === 'axis' ? 'VALUES' : f.kind === 'string' ? 'TEXT' : f.kind === 'enums' ? 'LIST' : 'X');
     const name = f.negatedFlag && f.default === true ? `--${f.negatedFlag}` : f.kind === 'boolean' ? `--${f.flag}` : `--${f.flag} ${placeholder}`;

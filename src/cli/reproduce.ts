@@ -30,7 +30,7 @@ const COMMON = {
  * (measured 29.5 min), so about 27 minutes on 2 cores. paper: the paper's grid (docs/theory.md §1): r, p in linspace(0.002001, 0.8, 20),
  * n = 128 .. 8192, up to 1,500 epochs with the stop rule.
  */
-export const SCALES: Record<'small' | 'paper', GridSpec> = {
+const SCALES: Record<'small' | 'paper', GridSpec> = {
   small: {
     ...COMMON, kinds: [...COMMON.kinds], seeds: [...COMMON.seeds], rug: { ...COMMON.rug }, statistics: { ...COMMON.statistics },
     n: [256, 512, 1024], ratio: [0.01, 0.1, 0.2, 0.3, 0.5, 0.65, 0.8], p: [...PAPER_P],
@@ -63,7 +63,7 @@ A rerun continues where the last one stopped (cells already in the results file 
  * Measured seconds of a train step over the cost model's, on this machine at its current load (~2 s of training).
  * The probe is a heavy cell of the small grid (n = 1024, m = 512, p = 0.4): those dominate the sweep's time.
  */
-export async function calibrate(): Promise<number> {
+async function calibrate(): Promise<number> {
   const config = { nFeatures: 1024, nHidden: 512, featureProbability: 0.4, batch: 256, steps: 16, evalSamples: 256, seed: 0 };
   const warm = await createTrainer({ ...config, steps: 2 });
   await warm.run();

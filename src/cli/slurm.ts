@@ -48,9 +48,9 @@ const SLURM_OWN: CommandFlags['fields'] = [
   })),
 ];
 
-export const SLURM_FLAGS: CommandFlags = { fields: [...SLURM_OWN, ...SWEEP_GRID_FIELDS], exclusive: SWEEP_FLAGS.exclusive };
+const SLURM_FLAGS: CommandFlags = { fields: [...SLURM_OWN, ...SWEEP_GRID_FIELDS], exclusive: SWEEP_FLAGS.exclusive };
 
-export const SLURM_USAGE = usageText(`usage: persian-rug slurm GRID-FLAGS --tasks N --dir DIR [--time T] [--partition P] [--cpus-per-task C] [--wait] [--dry-run]
+const SLURM_USAGE = usageText(`usage: persian-rug slurm GRID-FLAGS --tasks N --dir DIR [--time T] [--partition P] [--cpus-per-task C] [--wait] [--dry-run]
        persian-rug slurm GRID-FLAGS --tasks N --kubernetes --image IMAGE [--claim PVC]
 
 Runs a sweep (GRID-FLAGS: the flags of persian-rug sweep but --out, --shard and --resume) as a Slurm job array of

@@ -133,7 +133,7 @@ function sweepPlan(flags: Flags, env: Record<string, string | undefined>): Sweep
 }
 
 /** "predicted per shard on one core: 3 min 20 s (this one, 14 cells); all 4: 3 min 18 s .. 3 min 21 s". */
-export function describeShards(seconds: readonly number[], cells: readonly number[], index: number): string {
+function describeShards(seconds: readonly number[], cells: readonly number[], index: number): string {
   const lo = Math.min(...seconds), hi = Math.max(...seconds);
   const list = seconds.length <= 8 ? seconds.map((s, i) => `${i + 1}: ${formatDuration(s)}`).join(', ') : `${formatDuration(lo)} .. ${formatDuration(hi)}`;
   return `shard ${index}/${seconds.length}: ${cells[index - 1]} cells, predicted ${formatDuration(seconds[index - 1])} on one core; all shards (cost-balanced): ${list}`;

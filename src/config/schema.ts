@@ -49,7 +49,7 @@ export interface FieldSpec<K extends string = string> {
 }
 
 /** Largest number of values one axis may expand to (keeps a typo from making a billion cells). */
-export const MAX_AXIS_VALUES = 10000;
+const MAX_AXIS_VALUES = 10000;
 
 /** How messages name a field: `key (--flag)`, the API's name and the CLI's. */
 export function describeField(f: FieldSpec): string {
@@ -57,7 +57,7 @@ export function describeField(f: FieldSpec): string {
 }
 
 /** 'an integer in [1, 8]', 'a number in (0, 1]'. */
-export function rangeText(f: Pick<FieldSpec, 'kind' | 'min' | 'max' | 'minExclusive' | 'integer'>): string {
+function rangeText(f: Pick<FieldSpec, 'kind' | 'min' | 'max' | 'minExclusive' | 'integer'>): string {
   const lo = f.min === undefined ? '(-inf' : `${f.minExclusive ? '(' : '['}${f.min}`;
   const hi = f.max === undefined ? 'inf)' : `${f.max}]`;
   return `${f.kind === 'int' || f.integer ? 'an integer' : 'a number'} in ${lo}, ${hi}`;

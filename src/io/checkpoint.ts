@@ -33,7 +33,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): TrainCheckpoi
 }
 
 /** decodeCheckpoint with the run id of its metadata (undefined in files written before run ids). */
-export function decodeCheckpointFile(bytes: Uint8Array, name: string): { checkpoint: TrainCheckpoint; runId: string | undefined } {
+function decodeCheckpointFile(bytes: Uint8Array, name: string): { checkpoint: TrainCheckpoint; runId: string | undefined } {
   const { tensors, metadata } = decodeSafetensors(bytes, name);
   if (metadata.format !== FORMAT) throw new Error(`${name}: not a persian-rug checkpoint (format ${JSON.stringify(metadata.format ?? null)}, expected ${FORMAT})`);
   let rawConfig: unknown, lossHistory: unknown;

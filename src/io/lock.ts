@@ -39,7 +39,7 @@ export class FileLockedError extends Error {
   }
 }
 
-export function describeHolder(h: LockHolder): string {
+function describeHolder(h: LockHolder): string {
   const slurm = h.slurmJob ? `, Slurm job ${h.slurmJob}${h.slurmRestart ? ` (restart ${h.slurmRestart})` : ''}` : '';
   return `host ${h.host}, pid ${h.pid}, started ${h.started}${slurm}: ${h.command}`;
 }

@@ -113,7 +113,7 @@ export async function checkOutputPath(check: OutputCheck): Promise<CheckedOutput
 }
 
 /** 1.2 GB style. */
-export function formatSize(bytes: number): string {
+function formatSize(bytes: number): string {
   const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes, unit = 0;
   while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit++; }
@@ -148,7 +148,7 @@ export async function makeDirectory(path: string): Promise<void> {
 }
 
 /** Name of the temp files writeFileAtomic makes next to `path`: PATH.tmp-PID-TIME. */
-export const TEMP_MARK = '.tmp-';
+const TEMP_MARK = '.tmp-';
 
 /**
  * Removes temp files of earlier runs next to `path` (PATH.tmp-PID-TIME whose PID is not a live process on this

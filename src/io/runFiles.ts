@@ -8,7 +8,7 @@ import { parseJson, stringifyJson } from './json.js';
 export const RUN_RECORD_FILE = 'run.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 /** The `format` field of run.json and of the weights' metadata. */
-export const RUN_FORMAT = 'persian-rug/1';
+const RUN_FORMAT = 'persian-rug/1';
 
 /** The weights under PyTorch's names: encoder.weight [m, n], decoder.weight [n, m], decoder.bias [n]. */
 export function weightTensors(w: ModelWeights): Record<string, { shape: number[]; data: Float32Array }> {
@@ -50,7 +50,7 @@ export function encodeWeights(result: Pick<TrainResult, 'config'> & Partial<Pick
  * Throws unless run.json (its runId and steps) and the weights' metadata are of one state of one run. Files written
  * before run ids carry none: two such files pass; one with and one without an id do not.
  */
-export function checkRunPair(record: { runId?: unknown; steps?: unknown }, weights: Record<string, string>, names = { run: RUN_RECORD_FILE, weights: WEIGHTS_FILE }, where = 'the run'): void {
+function checkRunPair(record: { runId?: unknown; steps?: unknown }, weights: Record<string, string>, names = { run: RUN_RECORD_FILE, weights: WEIGHTS_FILE }, where = 'the run'): void {
   const recordId = typeof record.runId === 'string' ? record.runId : undefined;
   const name = (id: string | undefined) => (id === undefined ? 'no run id (an older or another program\'s file)' : `run ${id}`);
   if (recordId !== weights.runId) {

@@ -119,7 +119,7 @@ const MAX_CHAIN = 16;
  * chains on 3-byte prefixes (at most 16 candidates per position). Good on the repetitive rasters here
  * (pixels repeated per entry, scanlines repeated per entry row); any inflater decodes it.
  */
-export function deflateFixed(data: Uint8Array): Uint8Array {
+function deflateFixed(data: Uint8Array): Uint8Array {
   const out = new BitWriter(data.length / 4 + 64);
   out.write(1, 1); // BFINAL
   out.write(1, 2); // BTYPE = 01, fixed Huffman
@@ -172,7 +172,7 @@ export function deflateFixed(data: Uint8Array): Uint8Array {
 }
 
 /** Deflate of `data` as stored (uncompressed) blocks of at most 65,535 bytes. */
-export function deflateStored(data: Uint8Array): Uint8Array {
+function deflateStored(data: Uint8Array): Uint8Array {
   const out = new BitWriter(data.length + 5 * Math.ceil(data.length / 65535) + 5);
   let offset = 0;
   do {
@@ -214,7 +214,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
 /** PNG bytes of a raster (8-bit, colour type 2 RGB or 6 RGBA, no interlace). compress = false: stored blocks. */
 export function encodePng(raster: Raster, options: { compress?: boolean } = {}): Uint8Array {

@@ -8,15 +8,15 @@ import { fontMetrics, type FontMetrics } from './fontMetrics.js';
 import { ConfigError } from '../config/schema.js';
 
 /** The packages figures need, as one `npm install` argument list. */
-export const FIGURE_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-wasm', 'dejavu-fonts-ttf'] as const;
-export const FIGURE_INSTALL = `npm install ${FIGURE_PACKAGES.join(' ')}`;
+const FIGURE_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-wasm', 'dejavu-fonts-ttf'] as const;
+const FIGURE_INSTALL = `npm install ${FIGURE_PACKAGES.join(' ')}`;
 
 /** A charting package is missing: a ConfigError, so every command reports it as one line with exit code 2. */
-export class FigureDependencyError extends ConfigError {}
+class FigureDependencyError extends ConfigError {}
 
 /** Fonts embedded in every PNG (from the dejavu-fonts-ttf package), so output is the same on any machine. */
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'];
-export const FIGURE_FONT = 'DejaVu Sans';
+const FIGURE_FONT = 'DejaVu Sans';
 
 /** Pixel rectangle in SVG units (PNG pixels = scale x these). */
 export interface Rect { x: number; y: number; width: number; height: number }

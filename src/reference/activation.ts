@@ -4,7 +4,7 @@ import type { Activation } from '../api.js';
 export const ACTIVATION_CODE: Record<Activation, number> = { relu: 0, identity: 1, gelu: 2, tanh: 3, leaky_relu: 4 };
 
 /** erf by Abramowitz-Stegun 7.1.26, |error| <= 1.5e-7 (the kernel uses the same formula). */
-export function erfApprox(x: number): number {
+function erfApprox(x: number): number {
   const sign = x < 0 ? -1 : 1;
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);

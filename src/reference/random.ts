@@ -66,7 +66,7 @@ export function randomFillUniform(state: Uint32Array, out: Float32Array, count: 
 }
 
 /** Named streams of one seed; the key of (seed, stream) is the same on every backend. */
-export const STREAM = { init: 1, train: 2, evaluate: 3, rug: 4, statistics: 5 } as const;
+const STREAM = { init: 1, train: 2, evaluate: 3, rug: 4, statistics: 5 } as const;
 export type StreamName = keyof typeof STREAM;
 
 /** Stream key (key0, key1) for a u32 seed and a named stream. */

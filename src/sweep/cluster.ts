@@ -32,7 +32,6 @@ export function shellQuote(text: string): string {
 }
 
 export const planFile = (dir: string) => `${dir}/plan.json`;
-export const taskFile = (dir: string, task: number | string) => `${dir}/task-${task}.jsonl`;
 export const mergedFile = (dir: string) => `${dir}/results.jsonl`;
 
 /** DIR/plan.json: what merge --grid reads (grid + shard count) and what a second `slurm` into DIR is checked against. */

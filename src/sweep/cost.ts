@@ -10,12 +10,12 @@ import type { Cell, GridSpec } from './grid.js';
  * other jobs running): 7 ms at n = 256, m = 64; 19 ms at 512, 128; 78 ms at 1024, 256; 0.48 s at 1024, 820, p = 0.4
  * (batch 1024). The model overstates those by 10-60%, on purpose: ETAs that run early are the better surprise.
  */
-export const TRAIN_RATE = { multiplyAddsPerSecond: 3e9, featuresPerSecond: 1.3e8 } as const;
+const TRAIN_RATE = { multiplyAddsPerSecond: 3e9, featuresPerSecond: 1.3e8 } as const;
 /** The js backend (plain-TS twins) runs the same step ~8x slower than wasm SIMD at these sizes. */
-export const JS_BACKEND_SLOWDOWN = 8;
+const JS_BACKEND_SLOWDOWN = 8;
 
 /** Steps a trained cell runs at most: `steps`, or epochs x ceil(samplesPerEpoch / batch) (the stop rule may end it earlier). */
-export function maxSteps(train: Partial<TrainConfig>): number {
+function maxSteps(train: Partial<TrainConfig>): number {
   if (train.steps !== undefined) return train.steps;
   if (train.epochs !== undefined) return train.epochs * Math.ceil((train.samplesPerEpoch ?? 30000) / (train.batch ?? 1024));
   return DEFAULT_STEPS;

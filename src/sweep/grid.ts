@@ -55,7 +55,7 @@ export function checkGrid(spec: GridSpec): void {
 }
 
 /** Stable identity of a cell: kind, n, m, p, seed (the nominal r is not part of it: equal m is the same model). */
-export function cellKey(kind: SweepKind, n: number, m: number, p: number, seed: number): string {
+function cellKey(kind: SweepKind, n: number, m: number, p: number, seed: number): string {
   return `${kind}/n=${n}/m=${m}/p=${p}/seed=${seed}`;
 }
 
@@ -89,7 +89,7 @@ export function expandGrid(spec: GridSpec): Cell[] {
 }
 
 /** JSON with object keys sorted: the canonical text of a spec. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -4,7 +4,7 @@ import { cellSeconds, formatDuration } from './cost.js';
 import type { SweepRecord } from './record.js';
 
 /** Quality of a record for the progress line: its loss over L*(p, m / n) (1 = the symmetric optimum). */
-export function lossRatio(record: SweepRecord): number {
+function lossRatio(record: SweepRecord): number {
   return record.evalLoss / record.theoryLoss;
 }
 

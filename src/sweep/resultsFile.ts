@@ -10,7 +10,7 @@ export async function fileExists(path: string): Promise<boolean> {
 
 
 /** True when `partial` (text after the last newline) can be a record cut off mid-write. */
-export function isCutOffRecord(partial: string): boolean {
+function isCutOffRecord(partial: string): boolean {
   return RECORD_OPENER.startsWith(partial) || partial.startsWith(RECORD_OPENER);
 }
 

@@ -35,7 +35,7 @@ export function dataMoments(p: number): DataMoments {
 }
 
 /** Gauss-Legendre order of the u-integral when |a| < s (the integrand then varies on a scale s / |a| >= 1 in u). */
-export const ON_TERM_NODES = 24;
+const ON_TERM_NODES = 24;
 
 /**
  * I(a, c, s) = integral_0^1 E[(ReLU(a u + c + s Z) - u)^2] du

@@ -63,7 +63,7 @@ function erfcxLarge(x: number): number {
 }
 
 /** exp(-x^2 / 2) without the 2 |x|^2 eps relative error of forming x^2 first. */
-export function gaussianFactor(x: number): number {
+function gaussianFactor(x: number): number {
   const hi = Math.trunc(x * 16) / 16;
   const lo = (x - hi) * (x + hi); // x^2 - hi^2, exact up to one rounding
   return Math.exp(-0.5 * hi * hi) * Math.exp(-0.5 * lo);

@@ -4,8 +4,8 @@ import { checkChoice, checkNumber, ConfigError, describeField, formatValue, pars
 
 export { ConfigError, parseNumberText, type FieldSpec } from '../config/schema.js';
 
-export const ACTIVATIONS: readonly Activation[] = ['relu', 'identity', 'gelu', 'tanh', 'leaky_relu'];
-export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
+const ACTIVATIONS: readonly Activation[] = ['relu', 'identity', 'gelu', 'tanh', 'leaky_relu'];
+const BACKENDS: readonly Backend[] = ['wasm', 'js'];
 export const MAX_FEATURES = 65536;
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-7 } as const;
 /** Step budget when neither steps nor epochs is given: the notebook example in well under a minute. */

@@ -33,7 +33,7 @@ export interface ModelShape {
   shardBatch: number;
 }
 
-export function modelShape(config: ResolvedTrainConfig): ModelShape {
+function modelShape(config: ResolvedTrainConfig): ModelShape {
   return {
     nFeatures: config.nFeatures,
     nHidden: config.nHidden,
@@ -102,7 +102,7 @@ export interface ShardPlan<B> {
  * Samples firstSample .. firstSample + count - 1 of the stream `key` into the shard's buffers and runs the
  * forward pass; returns the summed I (y - x)^2 and leaves dPre = gradScale I (y - x) act'(pre).
  */
-export function forwardShard<B>(
+function forwardShard<B>(
   k: KernelSet<B>, plan: ShardPlan<B>, key: [number, number], firstSample: number, count: number, gradScale: number, featureLoss: B | null,
 ): number {
   const { nFeatures: n, nHidden: m, featureStride: fs, hiddenStride: hs, shard: s } = plan;

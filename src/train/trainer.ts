@@ -247,7 +247,7 @@ class LocalTrainer implements Trainer {
 }
 
 /** 'name[i] = value' of the first NaN or +-Infinity in the weights (PyTorch names and layouts), or undefined. */
-export function firstNonFinite(weights: ModelWeights): string | undefined {
+function firstNonFinite(weights: ModelWeights): string | undefined {
   for (const [name, data] of [['encoder.weight', weights.win], ['decoder.weight', weights.wout], ['decoder.bias', weights.bias]] as const) {
     for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return `${name}[${i}] = ${data[i]}`;
   }

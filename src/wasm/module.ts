@@ -90,7 +90,7 @@ export function compileKernels(source?: KernelSource, build: WasmBuild = 'releas
 }
 
 /** wasm32 pages (64 KiB): the threads build's shared memory starts at 16 and may grow to 4 GiB. */
-export const SHARED_MEMORY_PAGES = { initial: 16, maximum: 65536 } as const;
+const SHARED_MEMORY_PAGES = { initial: 16, maximum: 65536 } as const;
 
 /** A new shared memory for the threads build (needs SharedArrayBuffer: node, or a cross-origin isolated page). */
 export function createSharedMemory(): WebAssembly.Memory {
