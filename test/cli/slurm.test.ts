@@ -76,7 +76,7 @@ describe('persian-rug slurm --kubernetes', () => {
     // what pod 2 (index 1) will parse: shard 2 of 4
     const args = container.command.slice(3).map((a: string) => a.replace('$(JOB_COMPLETION_INDEX)', '1'));
     const plan = parseSweepFlags(args, { JOB_COMPLETION_INDEX: '1', PERSIAN_RUG_SHARD_COUNT: '4' });
-    expect(plan !== 'help' && plan.shard).toEqual({ index: 2, count: 4, source: 'Kubernetes Indexed Job JOB_COMPLETION_INDEX=1, PERSIAN_RUG_SHARD_COUNT=4' });
+    expect(plan.shard).toEqual({ index: 2, count: 4, source: 'Kubernetes Indexed Job JOB_COMPLETION_INDEX=1, PERSIAN_RUG_SHARD_COUNT=4' });
     expect(mergeJob).toMatchObject({ kind: 'Job', metadata: { name: 'persian-rug-merge' }, spec: { completions: 1 } });
     expect(mergeJob.spec.template.spec.containers[0].command).toEqual(['sh', '-c', 'exec node /usr/local/lib/node_modules/persian-rug/bin/persian-rug.js merge /results/task-*.jsonl --out /results/results.jsonl --strict --force']);
   });
