@@ -49,6 +49,7 @@ for (const file of ['dist/index.js', 'build/release.wasm', 'build/threads.wasm']
 
 // ---- expectations computed in node, with the package's own API and CLI ----
 const lib = await import(join(repo, 'dist/index.js'));
+const bench = await import(join(repo, 'dist/bench/index.js'));
 const fixtures = mkdtempSync(join(tmpdir(), 'persian-rug-browser-'));
 const cli = (...args) => {
   const r = spawnSync(process.execPath, [join(repo, 'bin/persian-rug.js'), ...args], { encoding: 'utf8', cwd: fixtures });
@@ -334,13 +335,25 @@ async function testBrowser(name) {
     check(`${name}: the loss-vs-r figure is drawn`, drawnOk(lossVsR, 8), show(lossVsR));
     await shot('results');
 
-    // ---- Speed: every row measured (a fraction of a second each here) ----
-    await page.goto(`${url}?section=speed&seconds=0.5`);
+    // ---- Speed: `persian-rug bench`'s measurement (persian-rug/bench in a worker), tiny mode; the report as the CLI formats it ----
+    await page.goto(`${url}?section=speed&bench=tiny`);
     await page.click('#speed-run');
-    await b.wait(() => document.body.dataset.speed !== undefined, undefined, 120_000);
-    const speed = await page.evaluate(() => JSON.parse(document.body.dataset.speed));
-    check(`${name}: the speed section measures wasm and the TS twins`, speed.length >= 2 && speed.every((r) => r.stepsPerSecond > 0),
-      speed.map((r) => `${r.name}: ${r.stepsPerSecond.toFixed(1)} steps/s`).join('; '));
+    await b.wait(() => document.body.dataset.speed !== undefined || /error/.test(document.getElementById('speed-status')?.textContent ?? ''), undefined, 180_000);
+    const speed = await page.evaluate(() => ({ ...JSON.parse(document.body.dataset.speed ?? '{}'), status: document.getElementById('speed-status').textContent, cores: navigator.hardwareConcurrency }));
+    const benchReport = speed.report;
+    const benchRows = benchReport?.shapes?.[0]?.rows ?? [];
+    const kinds = benchRows.map((r) => `${r.kind}:${r.threads}`);
+    const ratios = benchReport?.shapes?.[0]?.ratios;
+    check(`${name}: the speed section runs persian-rug bench's measurement: wasm 1 and 2 threads, TS twins, dense JS, each checked first`,
+      ['wasm:1', 'wasm:2', 'twin:1', 'dense:1'].every((k) => kinds.includes(k)) && benchRows.every((r) => r.samplesPerSecond.median > 0)
+        && benchReport.shapes.every((s) => s.checks.length >= 3 && s.checks.every((c) => c.passed)) && benchReport.probe.check.passed
+        && ratios.vsTwin.median > 0 && ratios.vsDense.median > 0 && ratios.twoThreads?.median > 0,
+      benchReport ? `${kinds.join(', ')}; wasm ${ratios.vsTwin.median.toFixed(1)}x the TS twins, ${ratios.vsDense.median.toFixed(1)}x dense JS, 2 threads ${ratios.twoThreads?.median.toFixed(2)}x 1` : speed.status);
+    const browserLabel = { chromium: /^Chrome(ium)? \d/, firefox: /^Firefox \d/ }[name];
+    check(`${name}: the speed report names the browser and its core count, and reads as persian-rug bench prints it (formatBenchReport in node)`,
+      browserLabel.test(String(benchReport?.environment?.browser)) && benchReport.environment.cores === speed.cores
+        && JSON.stringify(speed.lines) === JSON.stringify(bench.formatBenchReport(benchReport)) && speed.lines.some((l) => l.startsWith('| tiny')),
+      `${benchReport?.environment?.browser}, ${benchReport?.environment?.cores} cores; ${speed.lines?.length} lines`);
     await shot('speed');
 
     // ---- a static host that cannot set headers: coi-serviceworker isolates the page after one reload ----
