@@ -9,9 +9,9 @@ import { getParam, setParams } from './state.js';
 import type { BenchMessage, BenchRequest } from './benchWorker.js';
 
 const MODES: Record<BenchMode, string> = {
-  quick: 'quick (about a minute: both shapes, short windows, 3 rounds; as `persian-rug bench --quick`)',
-  full: 'full (about half an hour: as `persian-rug bench`)',
-  tiny: 'tiny (seconds: a toy shape, a smoke test; as `persian-rug bench --tiny`)',
+  quick: 'quick: about a minute (bench --quick)',
+  full: 'full: about half an hour (bench)',
+  tiny: 'tiny: seconds, a smoke test (bench --tiny)',
 };
 
 export function browserName(): string {
