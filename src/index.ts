@@ -15,3 +15,4 @@ export * from './rug/index.js';
 export {
   encodeRunFiles, decodeRunFiles, encodeRunRecord, decodeRunRecord, encodeWeights, decodeWeights, RUN_RECORD_FILE, WEIGHTS_FILE,
 } from './io/runFiles.js';
+export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FILE } from './io/checkpointBytes.js';

@@ -1,79 +1,94 @@
-// Speed: the reader's machine, measured now. Training steps per second of the wasm kernels (1 and, when the page is
-// cross-origin isolated, 2 threads) against their plain-TS twins on the notebook shape, each run in a worker for a few
-// seconds after a check that both backends give the same first losses; shown as ratios measured in this one run.
-import { createWorkerTrainer, type TrainConfig } from 'persian-rug';
+// Speed: the reader's machine, measured now by `persian-rug bench`'s own measurement (runBenchmark of
+// persian-rug/bench, in a worker): wasm on 1 and (cross-origin isolated) 2 threads, the plain-TS twins and the
+// hand-written dense JS trainer, each checked against the twin before it is timed; ratios from this one run, and the
+// report as the CLI prints it (formatBenchReport), with the browser's name and core count.
+import type { BenchMode, BenchReport } from 'persian-rug/bench';
 import { $, fmt } from './format.js';
 import { kernels } from './shared.js';
+import { getParam, setParams } from './state.js';
+import type { BenchMessage, BenchRequest } from './benchWorker.js';
 
-const NOTEBOOK: Partial<TrainConfig> = { nFeatures: 512, nHidden: 128, featureProbability: 0.045, batch: 1024, seed: 1, evalSamples: 1024 };
-/** Seconds each trainer is timed (?seconds= overrides it, e.g. for the browser test). */
-const SECONDS = Number(new URLSearchParams(location.search).get('seconds')) || 3;
+const MODES: Record<BenchMode, string> = {
+  quick: 'quick: about a minute (bench --quick)',
+  full: 'full: about half an hour (bench)',
+  tiny: 'tiny: seconds, a smoke test (bench --tiny)',
+};
 
-interface Row { name: string; stepsPerSecond: number; steps: number; threads: number }
-
-/** Steps per second of one configuration, trained for about `seconds` (after 2 warm-up steps). */
-async function rate(config: Partial<TrainConfig>, seconds: number): Promise<{ stepsPerSecond: number; steps: number; losses: number[] }> {
-  const trainer = await createWorkerTrainer({ ...NOTEBOOK, ...config, steps: 1_000_000 }, { wasm: await kernels });
-  try {
-    let started = 0, startStep = 0, last = { step: 0, seconds: 0 };
-    const result = await trainer.run({
-      progressEverySteps: 1,
-      onProgress: (p) => {
-        if (p.step === 2) { started = p.seconds; startStep = p.step; }
-        last = { step: p.step, seconds: p.seconds };
-      },
-      shouldStop: () => startStep > 0 && last.seconds - started > seconds,
-    });
-    return { stepsPerSecond: (last.step - startStep) / Math.max(1e-9, last.seconds - started), steps: result.steps, losses: result.lossHistory };
-  } finally {
-    trainer.dispose();
-  }
-}
-
-function browserName(): string {
+export function browserName(): string {
   const ua = navigator.userAgent;
   const m = /(Firefox|Edg|Chrome|Chromium|Safari)\/([\d.]+)/.exec(ua);
   return m ? `${m[1] === 'Edg' ? 'Edge' : m[1]} ${m[2]}` : ua;
 }
 
-async function measure(): Promise<void> {
+const times = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${fmt(v, 3)}x`);
+
+function showReport(report: BenchReport, lines: string[]): void {
+  const body = $('speed-table').querySelector('tbody')!;
+  const rows: string[] = [`<tr><th scope="col">shape</th><th scope="col">implementation</th><th scope="col">steps</th><th scope="col">batch</th>`
+    + `<th scope="col">samples/s (median)</th><th scope="col">best</th><th scope="col">of bound</th></tr>`];
+  for (const s of report.shapes) {
+    s.rows.forEach((r, i) => {
+      rows.push(`<tr data-kind="${r.kind}" data-threads="${r.threads}"><td>${i ? '' : `${s.shape.name} (n ${s.shape.nFeatures}, m ${s.shape.nHidden}, p ${s.shape.featureProbability})`}</td>`
+        + `<td>${r.implementation}</td><td>${r.steps[0]}–${r.steps[1]}</td><td>${r.batch}</td><td>${Math.round(r.samplesPerSecond.median).toLocaleString('en')}</td>`
+        + `<td>${Math.round(r.samplesPerSecond.best).toLocaleString('en')}</td><td>${fmt(100 * r.fractionOfBound, 3)}%</td></tr>`);
+    });
+  }
+  body.innerHTML = rows.join('');
+  const ratios = $('speed-ratios');
+  ratios.innerHTML = report.shapes.map((s) => {
+    const r = s.ratios;
+    return `<li><strong>${s.shape.name}</strong>: wasm 1 thread ${times(r.vsTwin.median)} its TS twins, ${times(r.vsDense.median)} the hand-written dense JS trainer`
+      + (r.twoThreads ? `; 2 threads ${times(r.twoThreads.median)} 1 thread` : '; 2 threads not measured (the page is not cross-origin isolated)') + '</li>';
+  }).join('');
+  $('speed-report').textContent = lines.join('\n');
+  document.body.dataset.speed = JSON.stringify({ report, lines });
+}
+
+async function measure(mode: BenchMode): Promise<void> {
   const button = $<HTMLButtonElement>('speed-run');
   const status = $('speed-status');
   button.disabled = true;
-  const rows: Row[] = [];
-  const body = $('speed-table').querySelector('tbody')!;
-  const render = () => {
-    const twin = rows.find((r) => r.name.startsWith('TS twins'));
-    const one = rows.find((r) => r.name === 'wasm, 1 thread');
-    body.innerHTML = `<tr><th scope="col">trainer</th><th scope="col">steps/s</th><th scope="col">samples/s</th><th scope="col">× TS twins</th><th scope="col">× wasm 1 thread</th></tr>`
-      + rows.map((r) => `<tr data-name="${r.name}" data-rate="${r.stepsPerSecond}"><td>${r.name}</td><td>${fmt(r.stepsPerSecond, 3)}</td><td>${Math.round(r.stepsPerSecond * 1024).toLocaleString('en')}</td>`
-        + `<td>${twin ? fmt(r.stepsPerSecond / twin.stepsPerSecond, 3) : '–'}</td><td>${one ? fmt(r.stepsPerSecond / one.stepsPerSecond, 3) : '–'}</td></tr>`).join('');
+  delete document.body.dataset.speed;
+  const environment: Record<string, string | number> = {
+    browser: browserName(),
+    cores: navigator.hardwareConcurrency,
+    'cross-origin isolated': globalThis.crossOriginIsolated ? 'yes (2 threads)' : 'no (1 thread only)',
+    'user agent': navigator.userAgent,
   };
+  const worker = new Worker(new URL('./benchWorker.ts', import.meta.url), { type: 'module', name: 'bench' });
   try {
-    status.textContent = 'checking: the first steps of the wasm kernels and of the TS twins must give the same losses ...';
-    const [wasmCheck, twinCheck] = [await rate({ threads: 1, backend: 'wasm' }, 0), await rate({ threads: 1, backend: 'js' }, 0)];
-    const agree = wasmCheck.losses.slice(0, 3).every((l, i) => Math.abs(l - twinCheck.losses[i]) <= 1e-4 * Math.abs(twinCheck.losses[i]));
-    if (!agree) throw new Error(`wasm and TS twins disagree on the first losses (${wasmCheck.losses.slice(0, 3).join(', ')} vs ${twinCheck.losses.slice(0, 3).join(', ')}); not timing`);
-    const plans: [string, Partial<TrainConfig>, number][] = [
-      ['wasm, 1 thread', { threads: 1, backend: 'wasm' }, 1],
-      ...(globalThis.crossOriginIsolated ? [['wasm, 2 threads', { threads: 2, backend: 'wasm' }, 2] as [string, Partial<TrainConfig>, number]] : []),
-      ['TS twins (plain TypeScript kernels), 1 thread', { threads: 1, backend: 'js' }, 1],
-    ];
-    for (const [name, config, threads] of plans) {
-      status.textContent = `measuring ${name} for ${SECONDS} s ...`;
-      const r = await rate(config, SECONDS);
-      rows.push({ name, stepsPerSecond: r.stepsPerSecond, steps: r.steps, threads });
-      render();
-    }
-    status.textContent = `${browserName()}, ${navigator.hardwareConcurrency} logical cores, ${globalThis.crossOriginIsolated ? 'cross-origin isolated (2 threads possible)' : 'not cross-origin isolated (1 thread only)'}; notebook shape n 512, m 128, p 0.045, batch 1024; ${SECONDS} s each after 2 warm-up steps, first losses checked equal`;
-    document.body.dataset.speed = JSON.stringify(rows.map((r) => ({ name: r.name, stepsPerSecond: r.stepsPerSecond })));
+    status.textContent = `${browserName()}, ${navigator.hardwareConcurrency} logical cores: starting ...`;
+    const request: BenchRequest = { mode, wasm: await kernels, environment };
+    const done = new Promise<void>((resolve, reject) => {
+      worker.addEventListener('message', (event: MessageEvent<BenchMessage>) => {
+        const m = event.data;
+        if (m.type === 'progress') status.textContent = `${browserName()}, ${navigator.hardwareConcurrency} logical cores: ${m.message} ...`;
+        else if (m.type === 'report') {
+          showReport(m.report, m.lines);
+          status.textContent = `${browserName()}, ${navigator.hardwareConcurrency} logical cores, ${globalThis.crossOriginIsolated ? 'cross-origin isolated (1 and 2 threads)' : 'not cross-origin isolated (1 thread only)'}; mode ${mode}; every row checked against the TS twin before it was timed.`;
+          resolve();
+        } else reject(new Error(m.check ? `${m.message}; nothing was timed after it` : m.message));
+      });
+      worker.addEventListener('error', (event) => reject(new Error(`the benchmark worker failed: ${event.message}`)));
+    });
+    worker.postMessage(request);
+    await done;
   } finally {
+    worker.terminate();
     button.disabled = false;
   }
 }
 
 export function setupSpeed(): void {
+  const select = $<HTMLSelectElement>('speed-mode');
+  select.innerHTML = (Object.keys(MODES) as BenchMode[]).map((m) => `<option value="${m}">${MODES[m]}</option>`).join('');
+  const wanted = getParam('bench');
+  select.value = wanted && wanted in MODES ? wanted : 'quick';
+  select.addEventListener('change', () => setParams({ bench: select.value === 'quick' ? null : select.value }));
   $('speed-run').addEventListener('click', () => {
-    measure().catch((error: unknown) => { $('speed-status').textContent = `error: ${(error as Error).message}`; console.error(error); });
+    measure(select.value as BenchMode).catch((error: unknown) => {
+      $('speed-status').textContent = `error: ${(error as Error).message}`;
+      console.error(error);
+    });
   });
 }

@@ -4,7 +4,7 @@ export const SECTIONS = ['train', 'theory', 'rug', 'results', 'speed'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Keys the page keeps in the URL; anything else in the query is left as it is. */
-export const STATE_KEYS = ['section', 'n', 'm', 'p', 'seed', 'steps', 'batch', 'stoprule', 'view'] as const;
+export const STATE_KEYS = ['section', 'n', 'm', 'p', 'seed', 'steps', 'batch', 'stoprule', 'view', 'bench'] as const;
 export type StateKey = (typeof STATE_KEYS)[number];
 
 const params = new URLSearchParams(location.search);

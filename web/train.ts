@@ -1,11 +1,14 @@
 // Train: a model in a Web Worker with live loss, W, statistics and interference histogram; pause/resume, the paper's
-// stop rule, ETA; download of the run (run.json + weights.safetensors, as the CLI writes them) and loading one back.
+// stop rule, ETA; download of the run (run.json + weights.safetensors, as the CLI writes them, and
+// checkpoint.safetensors with the Adam state) and loading one back: with its checkpoint, Continue trains on exactly as
+// `persian-rug train --resume DIR` does; without it, from the weights with a fresh Adam state (the page says which).
+// The main thread only draws: L*(p, r) comes from the compute worker, and every piece of work is a short task.
 import {
-  createWorkerTrainer, decodeRunFiles, encodeRunFiles, lossHistoryFingerprint, resolveTrainConfig, weightsFingerprint,
-  RUN_RECORD_FILE, WEIGHTS_FILE,
+  createWorkerTrainer, decodeCheckpoint, decodeRunFiles, encodeCheckpoint, encodeRunFiles, lossHistoryFingerprint, resolveTrainConfig,
+  weightsFingerprint, CHECKPOINT_FILE, RUN_RECORD_FILE, WEIGHTS_FILE,
 } from 'persian-rug';
-import type { ModelWeights, ResolvedTrainConfig, TrainConfig, TrainProgress, TrainResult, WorkerTrainer } from 'persian-rug';
-import { constantLoss, linearLoss, optimalSymmetricLoss } from 'persian-rug/theory';
+import type { ModelWeights, ResolvedTrainConfig, TrainCheckpoint, TrainConfig, TrainProgress, TrainResult, WorkerTrainer } from 'persian-rug';
+import { constantLoss, linearLoss } from 'persian-rug/theory';
 import { histogramChart, lineChart, type LineChartSpec } from './charts.js';
 import { drawColorbar, drawMatrix } from './matrix.js';
 import { $, download, duration, fmt } from './format.js';
@@ -31,7 +34,7 @@ let phase: Phase = 'idle';
 /** [step, loss] of the curve shown */
 let points: [number, number][] = [];
 let totalSteps = 1;
-let current: { config: ResolvedTrainConfig; result?: TrainResult; weights?: ModelWeights; label: string } | undefined;
+let current: { config: ResolvedTrainConfig; result?: TrainResult; weights?: ModelWeights; checkpoint?: TrainCheckpoint; label: string } | undefined;
 let statsBusy = false;
 let statsPending: { weights: ModelWeights; p: number; bias: boolean } | undefined;
 let chartQueued = false;
@@ -63,24 +66,33 @@ function readForm(): Partial<TrainConfig> {
   return config;
 }
 
-let rulesCache: { key: string; rules: NonNullable<LineChartSpec['rules']> } | undefined;
+/** L*(p, r) by (p, r): a 2-D minimization, so it is computed in the compute worker, once; NaN outside the theory's range. */
+const theoryLosses = new Map<string, number>();
 
-/** L*(p, r) and the baselines as horizontal lines (L* is a 2-D minimization: computed once per (p, r)). */
-function theoryRules(p: number, r: number): NonNullable<LineChartSpec['rules']> {
+/** L*(p, r) if known (else undefined, and it is requested: the chart is redrawn when it arrives). */
+function theoryLoss(p: number, r: number): number | undefined {
   const key = `${p},${r}`;
-  if (rulesCache?.key === key) return rulesCache.rules;
+  if (theoryLosses.has(key)) return theoryLosses.get(key);
+  theoryLosses.set(key, NaN);
+  compute('theory').theoryPoint(p, r).then((point) => { theoryLosses.set(key, point.loss); queueLoss(); }, (error: unknown) => {
+    console.info('L*(p, r) unavailable:', (error as Error).message);
+  });
+  return undefined;
+}
+
+/** L*(p, r) and the baselines as horizontal lines. */
+function theoryRules(p: number, r: number): NonNullable<LineChartSpec['rules']> {
   const rules = [
     { label: 'best constant v', value: constantLoss(p), color: '#888', dash: '2 4' },
     { label: 'best linear (1 - r) v', value: linearLoss(p, r), color: '#555', dash: '8 4' },
   ];
-  try {
-    rules.push({ label: 'theory L*(p, r)', value: optimalSymmetricLoss(p, r).loss, color: THEORY_COLOR, dash: '10 5' });
-  } catch (error) {
-    console.info('L*(p, r) unavailable:', (error as Error).message);
-  }
-  rulesCache = { key, rules };
+  const star = theoryLoss(p, r);
+  if (star !== undefined && Number.isFinite(star)) rules.push({ label: 'theory L*(p, r)', value: star, color: THEORY_COLOR, dash: '10 5' });
   return rules;
 }
+
+/** Yields to the event loop (input, rendering) between pieces of main-thread work. */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 function drawLoss(): void {
   const c = current?.config;
@@ -167,15 +179,16 @@ function pOf(config: ResolvedTrainConfig): number {
   return Array.isArray(fp) ? fp.reduce((a, b) => a + b, 0) / fp.length : fp;
 }
 
-function finish(result: TrainResult, weights: ModelWeights): void {
+/** Shows a finished (or paused, or loaded) run, in short tasks. */
+async function finish(result: TrainResult, weights: ModelWeights, checkpoint?: TrainCheckpoint): Promise<void> {
   const c = result.config;
-  performance.mark('persian-rug-train-end');
-  current = { ...current!, result, weights };
+  current = { ...current!, result, weights, checkpoint };
   showWeights(weights, result.steps);
   requestStatistics(weights, pOf(c), c.bias);
+  await nextTask();
   const hash = weightsFingerprint(weights);
-  let theory = NaN;
-  try { theory = optimalSymmetricLoss(pOf(c), c.nHidden / c.nFeatures).loss; } catch { /* p or r outside the theory's range */ }
+  await nextTask();
+  const theory = theoryLoss(pOf(c), c.nHidden / c.nFeatures) ?? NaN;
   Object.assign(document.body.dataset, { hash, lossHash: lossHistoryFingerprint(result.lossHistory), steps: String(result.steps), evalLoss: String(result.evalLoss), threads: String(result.threads) });
   status(`${result.stopReason === 'cancelled' ? 'stopped' : result.stopReason === 'stop-rule' ? 'stopped by the stop rule' : 'done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s${result.threads ? ` on ${result.threads} thread${result.threads === 1 ? '' : 's'}` : ''}`
     + ` · train loss ${fmt(result.trainLoss)} · held-out loss ${fmt(result.evalLoss)}`
@@ -209,7 +222,10 @@ async function runTrainer(t: WorkerTrainer): Promise<void> {
   setPhase('training');
   const result = await t.run({ onProgress, progressEverySteps: every });
   const weights = await t.weights();
-  finish(result, weights);
+  // the Adam state too, so a downloaded run can be continued exactly (as `train --resume` continues a checkpoint)
+  const checkpoint = result.stopReason === 'diverged' ? undefined : await t.checkpoint();
+  await finish(result, weights, checkpoint);
+  performance.mark('persian-rug-train-end');
   if (pauseRequested) {
     pauseRequested = false;
     setPhase('paused');
@@ -224,12 +240,19 @@ async function runTrainer(t: WorkerTrainer): Promise<void> {
 
 let pauseRequested = false;
 
-async function train(input: Partial<TrainConfig>, start?: { weights: ModelWeights; label: string }): Promise<void> {
+/**
+ * A new run from `input` (from the seeded init, or from loaded weights with a fresh Adam state), or, with a loaded
+ * checkpoint, the loaded run continued to its budget exactly as `persian-rug train --resume DIR` continues it.
+ */
+async function train(input: Partial<TrainConfig>, start?: Loaded): Promise<void> {
+  const resume = start?.checkpoint;
+  // resuming takes the run's own config (threads aside: they never change results)
+  if (resume) input = { ...resume.config, threads: 0 };
   const config = resolveTrainConfig(input); // ConfigError names the field and its range
   const p = pOf(config);
   totalSteps = config.steps ?? (config.epochs! * Math.ceil(config.samplesPerEpoch / config.batch));
-  points = [];
-  const label = start ? `${start.label}, trained on` : `n ${config.nFeatures}, m ${config.nHidden}, p ${p}, seed ${config.seed}`;
+  if (!resume) points = [];
+  const label = resume ? start!.label : start ? `${start.label}, trained on (fresh Adam state)` : `n ${config.nFeatures}, m ${config.nHidden}, p ${p}, seed ${config.seed}`;
   current = { config, label };
   document.body.dataset.config = JSON.stringify(input);
   delete document.body.dataset.hash;
@@ -237,7 +260,7 @@ async function train(input: Partial<TrainConfig>, start?: { weights: ModelWeight
   performance.mark('persian-rug-train-start');
   status(`starting a worker for n = ${config.nFeatures}, m = ${config.nHidden}, p = ${p} ...`);
   drawLoss();
-  trainer = await createWorkerTrainer(input, { wasm: await kernels, weights: start?.weights });
+  trainer = await createWorkerTrainer(input, resume ? { wasm: await kernels, resume } : { wasm: await kernels, weights: start?.weights });
   const w0 = await trainer.weights();
   showWeights(w0, 0);
   await runTrainer(trainer);
@@ -250,13 +273,26 @@ function fail(error: unknown): void {
   status(`error: ${(error as Error).message ?? String(error)}`);
 }
 
-/** run.json + weights.safetensors chosen or dropped: shown like a finished run; Train continues from its weights. */
+/**
+ * run.json + weights.safetensors (+ checkpoint.safetensors) chosen or dropped: shown like a finished run. With the
+ * checkpoint (of the same state), Continue trains the run on to its budget exactly as `train --resume`; without it,
+ * Train goes on from the weights with a fresh Adam state.
+ */
 async function loadFiles(files: FileList | File[]): Promise<void> {
   const list = Array.from(files);
   const runFile = list.find((f) => f.name.endsWith('.json'));
-  const weightsFile = list.find((f) => f.name.endsWith('.safetensors'));
-  if (!runFile || !weightsFile) throw new Error(`choose both ${RUN_RECORD_FILE} and ${WEIGHTS_FILE} (got ${list.map((f) => f.name).join(', ') || 'nothing'})`);
+  const tensorFiles = list.filter((f) => f.name.endsWith('.safetensors'));
+  const checkpointFile = tensorFiles.find((f) => f.name === CHECKPOINT_FILE) ?? (tensorFiles.length === 2 ? tensorFiles.find((f) => /checkpoint/.test(f.name)) : undefined);
+  const weightsFile = tensorFiles.find((f) => f !== checkpointFile);
+  if (!runFile || !weightsFile) throw new Error(`choose ${RUN_RECORD_FILE} and ${WEIGHTS_FILE} (and ${CHECKPOINT_FILE} to continue exactly), got ${list.map((f) => f.name).join(', ') || 'nothing'}`);
   const { result, weights } = decodeRunFiles(await runFile.text(), new Uint8Array(await weightsFile.arrayBuffer()), { run: runFile.name, weights: weightsFile.name });
+  let checkpoint: TrainCheckpoint | undefined;
+  if (checkpointFile) {
+    checkpoint = decodeCheckpoint(new Uint8Array(await checkpointFile.arrayBuffer()), checkpointFile.name);
+    if (checkpoint.step !== result.steps || weightsFingerprint(checkpoint.weights) !== weightsFingerprint(weights)) {
+      throw new Error(`${checkpointFile.name} is not of the state in ${runFile.name} and ${weightsFile.name} (step ${checkpoint.step} there, ${result.steps} here, or other weights): load the three files of one run`);
+    }
+  }
   const c = result.config;
   const p = pOf(c);
   for (const [key, value] of Object.entries({ n: c.nFeatures, m: c.nHidden, p, seed: c.seed, batch: c.batch })) {
@@ -274,14 +310,22 @@ async function loadFiles(files: FileList | File[]): Promise<void> {
   totalSteps = Math.max(1, result.steps);
   current = { config: c, label: `loaded ${runFile.name}: n ${c.nFeatures}, m ${c.nHidden}, p ${p}` };
   drawLoss();
-  finish(result, weights);
-  loaded = { weights, label: current.label };
-  $<HTMLButtonElement>('train-button').textContent = 'Train on from the loaded weights';
+  await finish(result, weights, checkpoint);
+  const budget = c.steps ?? (c.epochs! * Math.ceil(c.samplesPerEpoch / c.batch));
+  const complete = result.stopReason !== 'cancelled' || result.steps >= budget;
+  loaded = { weights, label: current.label, checkpoint: checkpoint && !complete ? checkpoint : undefined };
+  $<HTMLButtonElement>('train-button').textContent = loaded.checkpoint ? `Continue the run to step ${budget}` : 'Train on from the loaded weights';
+  $('load-note').textContent = loaded.checkpoint
+    ? `Loaded with its checkpoint (Adam state, step ${checkpoint!.step} of ${budget}): Continue trains it on exactly as \`persian-rug train --resume DIR\` would, to the same weights.`
+    : checkpoint
+      ? `Loaded with its checkpoint; this run is complete (${result.stopReason}, step ${result.steps}), so \`train --resume\` would train no further. Train starts a new run from its weights with a fresh Adam state.`
+      : `Loaded without ${CHECKPOINT_FILE}: the pair holds no Adam state, so Train goes on from the weights with a fresh Adam state and its own data stream (not what \`train --resume\` would give; load the checkpoint too for that).`;
   setPhase('done');
   document.body.dataset.loaded = weightsFingerprint(weights);
 }
 
-let loaded: { weights: ModelWeights; label: string } | undefined;
+interface Loaded { weights: ModelWeights; label: string; checkpoint?: TrainCheckpoint }
+let loaded: Loaded | undefined;
 
 export function setupTrain(): void {
   const f = form();
@@ -295,15 +339,19 @@ export function setupTrain(): void {
     if (input.name === 'stoprule') setParams({ stoprule: input.checked ? 1 : null });
     else if (input.name && input.type === 'number') setParams({ [input.name]: input.value } as Record<string, string>);
     // new shape: what was loaded no longer applies
-    if (loaded && ['n', 'm'].includes(input.name)) { loaded = undefined; $<HTMLButtonElement>('train-button').textContent = 'Train'; }
+    if (loaded && ['n', 'm'].includes(input.name)) { loaded = undefined; $<HTMLButtonElement>('train-button').textContent = 'Train'; $('load-note').textContent = ''; }
     if (phase === 'idle') { current = undefined; drawLoss(); }
   });
   f.addEventListener('submit', (event) => {
     event.preventDefault();
     if (trainer) return;
     const input = readForm();
-    // continuing a loaded model: its weights, a fresh Adam state and data stream (exact resumption needs a checkpoint)
-    train(input, loaded).catch(fail);
+    // a loaded run: continued exactly with its checkpoint, else from its weights with a fresh Adam state
+    const start = loaded;
+    loaded = undefined;
+    $('load-note').textContent = '';
+    $<HTMLButtonElement>('train-button').textContent = 'Train';
+    train(input, start).catch(fail);
   });
   $('pause').addEventListener('click', () => {
     if (!trainer) return;
@@ -326,6 +374,9 @@ export function setupTrain(): void {
     const files = encodeRunFiles(current.result, current.weights);
     download(RUN_RECORD_FILE, files[RUN_RECORD_FILE], 'application/json');
     download(WEIGHTS_FILE, files[WEIGHTS_FILE]!);
+    // the run id in the checkpoint's metadata is run.json's (the CLI's run-folder check reads it)
+    const runId = (JSON.parse(files[RUN_RECORD_FILE]) as { runId: string }).runId;
+    if (current.checkpoint) download(CHECKPOINT_FILE, encodeCheckpoint(current.checkpoint, runId));
   });
   $<HTMLInputElement>('load').addEventListener('change', (event) => {
     const files = (event.target as HTMLInputElement).files;

@@ -115,6 +115,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const diverged = result.stopReason === 'diverged';
   const weights = await trainer.weights();
   if ((checkpointEvery !== undefined || resume) && checkpointPath && !diverged) {
+    await makeDirectory(out!); // --resume DIR --out OTHER: OTHER may not exist yet
     await writeCheckpoint(checkpointPath, await trainer.checkpoint(), runId);
     lastCheckpointStep = result.steps;
   }

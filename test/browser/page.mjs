@@ -6,7 +6,7 @@
 // measure`; images must be drawn; any console error or warning fails.
 // Needs `npm run build`. Screenshots go to build/test-browser/ (git-ignored). Last line: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,7 @@ for (const file of ['dist/index.js', 'build/release.wasm', 'build/threads.wasm']
 
 // ---- expectations computed in node, with the package's own API and CLI ----
 const lib = await import(join(repo, 'dist/index.js'));
+const bench = await import(join(repo, 'dist/bench/index.js'));
 const fixtures = mkdtempSync(join(tmpdir(), 'persian-rug-browser-'));
 const cli = (...args) => {
   const r = spawnSync(process.execPath, [join(repo, 'bin/persian-rug.js'), ...args], { encoding: 'utf8', cwd: fixtures });
@@ -58,6 +59,23 @@ const cli = (...args) => {
 const runDir = join(fixtures, 'run');
 cli('train', '--n', String(LOADED.n), '--m', String(LOADED.m), '--p', String(LOADED.p), '--seed', String(LOADED.seed), '--steps', String(LOADED.steps),
   '--batch', String(LOADED.batch), '--threads', '1', '--out', runDir);
+// the same run cut at step CUT (run.json, weights, checkpoint as a paused page downloads them) and `train --resume` of it
+const CUT = 150;
+const cutDir = join(fixtures, 'cut');
+{
+  const cfg = { nFeatures: LOADED.n, nHidden: LOADED.m, featureProbability: LOADED.p, seed: LOADED.seed, steps: LOADED.steps, batch: LOADED.batch, threads: 1 };
+  const t = await lib.createTrainer(cfg);
+  let at = 0;
+  const r = await t.run({ progressEverySteps: 50, onProgress: (p) => { at = p.step; }, shouldStop: () => at >= CUT });
+  const files = lib.encodeRunFiles(r, await t.weights());
+  mkdirSync(cutDir);
+  writeFileSync(join(cutDir, 'run.json'), files['run.json']);
+  writeFileSync(join(cutDir, 'weights.safetensors'), files['weights.safetensors']);
+  writeFileSync(join(cutDir, 'checkpoint.safetensors'), lib.encodeCheckpoint(await t.checkpoint(), JSON.parse(files['run.json']).runId));
+  t.dispose();
+}
+cli('train', '--resume', cutDir, '--out', join(fixtures, 'resumed'), '--threads', '1');
+const resumedHash = lib.weightsFingerprint(lib.decodeWeights(new Uint8Array(readFileSync(join(fixtures, 'resumed', 'weights.safetensors')))));
 const measured = JSON.parse(cli('measure', runDir, '--backend', 'js', '--json').trim().split('\n').pop());
 const loadedHash = lib.weightsFingerprint(lib.decodeWeights(new Uint8Array(readFileSync(join(runDir, 'weights.safetensors')))));
 const resultsFile = join(fixtures, 'results.jsonl');
@@ -164,6 +182,8 @@ function drawn(png) {
   }
   return { eighths: eighths.size, colours: colours.size, ink: ink / (image.width * image.height) };
 }
+/** The heartbeat timer's interval (the init script's setInterval) for the main-thread probe. */
+const HEARTBEAT_MS = 10;
 const drawnOk = (d, minColours = 20) => d.eighths === 8 && d.colours >= minColours && d.ink > 0.02;
 const show = (d) => `${d.eighths}/8 eighths inked, ${d.colours} colours, ${(100 * d.ink).toFixed(0)}% ink`;
 
@@ -199,7 +219,7 @@ async function testBrowser(name) {
       new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
     } catch { /* not supported (Firefox) */ }
     let last = performance.now();
-    setInterval(() => { const now = performance.now(); window.__gaps.push([last, now - last]); last = now; }, 10);
+    setInterval(() => { const now = performance.now(); window.__gaps.push([last, now - last]); last = now; }, 10 /* HEARTBEAT_MS */);
   });
   const shot = async (section) => {
     const file = join(shotDir, `${name}-${section}.png`);
@@ -224,24 +244,35 @@ async function testBrowser(name) {
     check(`${name}: served with COOP/COEP the page is cross-origin isolated and trains on two threads`, shown.isolated === true && shown.threads === '2', `crossOriginIsolated ${shown.isolated}, threads ${shown.threads}`);
     check(`${name}: browser weights (two threads) equal node in-process weights (one thread), bit for bit`, shown.hash === nodeHash, `browser ${shown.hash}, node ${nodeHash}`);
     check(`${name}: browser loss history equals node's`, shown.lossHash === nodeLossHash);
-    const timing = await page.evaluate(() => {
+    // The longest main-thread task from the start of the run to its end shown: PerformanceObserver 'longtask'
+    // (Chromium; tasks of 50 ms or more); where that entry type does not exist (Firefox), the longest gap of a
+    // HEARTBEAT_MS timer beyond its interval (a task blocks the timer for as long as it runs). Both are wall time: on a
+    // machine with more runnable threads than cores a 10 ms task can be preempted past 50 ms (Chromium's trace shows
+    // tasks of 35-48 ms wall with 2-13 ms of CPU at load 8 on 2 cores), so a run over the bound is repeated, up to 3
+    // runs in all: a task of the page's own that is 50 ms long is that long in every run.
+    const measureRun = () => page.evaluate((interval) => {
       const [start] = performance.getEntriesByName('persian-rug-train-start');
       const [end] = performance.getEntriesByName('persian-rug-train-end');
       const within = ([t]) => t >= start.startTime && t <= end.startTime;
+      const observed = PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false;
+      const gap = Math.max(0, ...window.__gaps.filter(within).map(([, d]) => d)) - interval;
+      const longest = Math.max(0, ...window.__longTasks.filter(within).map(([, d]) => d));
       return {
         tasks: window.__longTasks.filter(within).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - start.startTime).toFixed(0)} ms`).join(', '),
-        longest: Math.max(0, ...window.__longTasks.filter(within).map(([, d]) => d)),
-        observed: PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false,
-        gap: Math.max(0, ...window.__gaps.filter(within).map(([, d]) => d)),
-        seconds: (end.startTime - start.startTime) / 1000,
+        longest: observed ? longest : gap, observed, gap, seconds: (end.startTime - start.startTime) / 1000,
       };
-    });
-    // Long tasks are wall time: on a machine busier than its cores (other jobs) a short task is stretched by the
-    // scheduler, so the bound is asserted only where the load average is at most twice the cores.
-    const load = loadavg()[0], cores = availableParallelism();
-    if (timing.observed && load > 2 * cores) console.log(`    (not asserted: load average ${load.toFixed(1)} on ${cores} cores; longest long task while training ${timing.longest.toFixed(0)} ms${timing.tasks ? ` (${timing.tasks})` : ''})`);
-    else if (timing.observed) check(`${name}: no main-thread task of 50 ms or more while training`, timing.longest < 50, `longest long task ${timing.longest.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s${timing.tasks ? ` (${timing.tasks})` : ''}; largest 10 ms heartbeat gap ${timing.gap.toFixed(0)} ms`);
-    else console.log(`    (${name} has no longtask entries; largest 10 ms heartbeat gap while training: ${timing.gap.toFixed(0)} ms over ${timing.seconds.toFixed(1)} s)`);
+    }, HEARTBEAT_MS);
+    const runs = [await measureRun()];
+    while (runs.at(-1).longest >= 50 && runs.length < 3) {
+      await page.goto(`${url}?${query}`);
+      await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+      await b.wait(() => Number(document.body.dataset.statsReady ?? 0) >= 1);
+      runs.push(await measureRun());
+    }
+    const timing = runs.at(-1);
+    const describe = (t) => `${t.longest.toFixed(0)} ms over ${t.seconds.toFixed(1)} s${t.tasks ? ` (long tasks ${t.tasks})` : ''}, heartbeat delay ${t.gap.toFixed(0)} ms`;
+    check(`${name}: the UI thread stays responsive while training: longest main-thread task < 50 ms`, timing.longest < 50,
+      `${timing.observed ? 'longtask entries' : `no longtask entries in ${name}: ${HEARTBEAT_MS} ms heartbeat`}; ${runs.map((t, i) => `run ${i + 1}: ${describe(t)}`).join('; ')}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
     const lossChart = drawn(await b.elementPng('#loss svg'));
     const weightsImage = drawn(await b.elementPng('#weights'));
     const histogram = drawn(await b.elementPng('#histogram svg'));
@@ -275,12 +306,21 @@ async function testBrowser(name) {
     check(`${name}: a loaded run's statistics equal persian-rug measure's (${pairs.length} numbers, 1e-9 relative)`, off.length === 0,
       off.length ? off.map(([k, a, b2]) => `${k}: page ${a}, measure ${b2}`).join('; ') : `Δ diag ${measured.diagonal.variance.toExponential(3)}, ν skewness ${measured.interference.skewness.toFixed(4)}`);
 
-    // ---- usable at 390 px: nothing wider than the screen ----
-    await b.viewport(390, 900);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-    check(`${name}: the train section fits 390 px (no horizontal scrolling)`, overflow <= 391, `scrollWidth ${overflow}`);
-    await shot('train-390px');
-    await b.viewport(1440, 1000);
+    // ---- a run cut at step 150 of 300 loaded with its checkpoint: Continue gives the weights of `train --resume` ----
+    await chooseFiles(page, '#load', Object.fromEntries(['run.json', 'weights.safetensors', 'checkpoint.safetensors'].map((f) => [f, readFileSync(join(cutDir, f))])));
+    const cutHash = lib.weightsFingerprint(lib.decodeWeights(new Uint8Array(readFileSync(join(cutDir, 'weights.safetensors')))));
+    await b.wait((hash) => document.body.dataset.loaded === hash && /^Loaded with its checkpoint/.test(document.getElementById('load-note')?.textContent ?? '') && document.body.dataset.state === 'done', cutHash);
+    const continueLabel = await page.evaluate(() => document.getElementById('train-button').textContent);
+    await page.click('#train-button');
+    await b.wait(() => document.body.dataset.state === 'training');
+    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    const continued = await page.evaluate(() => ({ ...document.body.dataset }));
+    check(`${name}: a run loaded with its checkpoint continues to the weights of persian-rug train --resume, bit for bit`,
+      continued.hash === resumedHash && continued.steps === String(LOADED.steps) && /^Continue the run to step 300$/.test(continueLabel), `"${continueLabel}": page ${continued.hash} at step ${continued.steps}, CLI --resume ${resumedHash}`);
+    // without the checkpoint the page says it can only go on with a fresh Adam state
+    await chooseFiles(page, '#load', Object.fromEntries(['run.json', 'weights.safetensors'].map((f) => [f, readFileSync(join(cutDir, f))])));
+    await b.wait(() => /^Loaded without checkpoint.safetensors: .*fresh Adam state/.test(document.getElementById('load-note')?.textContent ?? ''));
+    check(`${name}: a run loaded without its checkpoint says Train continues with a fresh Adam state`, true);
 
     // ---- Theory: the hovered cell's L* equals node's; a click draws both slices ----
     await page.click('#tab-theory');
@@ -334,13 +374,25 @@ async function testBrowser(name) {
     check(`${name}: the loss-vs-r figure is drawn`, drawnOk(lossVsR, 8), show(lossVsR));
     await shot('results');
 
-    // ---- Speed: every row measured (a fraction of a second each here) ----
-    await page.goto(`${url}?section=speed&seconds=0.5`);
+    // ---- Speed: `persian-rug bench`'s measurement (persian-rug/bench in a worker), tiny mode; the report as the CLI formats it ----
+    await page.goto(`${url}?section=speed&bench=tiny`);
     await page.click('#speed-run');
-    await b.wait(() => document.body.dataset.speed !== undefined, undefined, 120_000);
-    const speed = await page.evaluate(() => JSON.parse(document.body.dataset.speed));
-    check(`${name}: the speed section measures wasm and the TS twins`, speed.length >= 2 && speed.every((r) => r.stepsPerSecond > 0),
-      speed.map((r) => `${r.name}: ${r.stepsPerSecond.toFixed(1)} steps/s`).join('; '));
+    await b.wait(() => document.body.dataset.speed !== undefined || /error/.test(document.getElementById('speed-status')?.textContent ?? ''), undefined, 180_000);
+    const speed = await page.evaluate(() => ({ ...JSON.parse(document.body.dataset.speed ?? '{}'), status: document.getElementById('speed-status').textContent, cores: navigator.hardwareConcurrency }));
+    const benchReport = speed.report;
+    const benchRows = benchReport?.shapes?.[0]?.rows ?? [];
+    const kinds = benchRows.map((r) => `${r.kind}:${r.threads}`);
+    const ratios = benchReport?.shapes?.[0]?.ratios;
+    check(`${name}: the speed section runs persian-rug bench's measurement: wasm 1 and 2 threads, TS twins, dense JS, each checked first`,
+      ['wasm:1', 'wasm:2', 'twin:1', 'dense:1'].every((k) => kinds.includes(k)) && benchRows.every((r) => r.samplesPerSecond.median > 0)
+        && benchReport.shapes.every((s) => s.checks.length >= 3 && s.checks.every((c) => c.passed)) && benchReport.probe.check.passed
+        && ratios.vsTwin.median > 0 && ratios.vsDense.median > 0 && ratios.twoThreads?.median > 0,
+      benchReport ? `${kinds.join(', ')}; wasm ${ratios.vsTwin.median.toFixed(1)}x the TS twins, ${ratios.vsDense.median.toFixed(1)}x dense JS, 2 threads ${ratios.twoThreads?.median.toFixed(2)}x 1` : speed.status);
+    const browserLabel = { chromium: /^Chrome(ium)? \d/, firefox: /^Firefox \d/ }[name];
+    check(`${name}: the speed report names the browser and its core count, and reads as persian-rug bench prints it (formatBenchReport in node)`,
+      browserLabel.test(String(benchReport?.environment?.browser)) && benchReport.environment.cores === speed.cores
+        && JSON.stringify(speed.lines) === JSON.stringify(bench.formatBenchReport(benchReport)) && speed.lines.some((l) => l.startsWith('| tiny')),
+      `${benchReport?.environment?.browser}, ${benchReport?.environment?.cores} cores; ${speed.lines?.length} lines`);
     await shot('speed');
 
     // ---- a static host that cannot set headers: coi-serviceworker isolates the page after one reload ----
@@ -355,12 +407,44 @@ async function testBrowser(name) {
     check(`${name}: on a static host without headers the service worker isolates the page: two threads, same weights`, shown2.isolated === true && shown2.threads === '2' && shown2.hash === nodeHash,
       `crossOriginIsolated ${shown2.isolated}, threads ${shown2.threads}, fingerprint ${shown2.hash}`);
 
-    // ---- every control labelled and reachable by keyboard ----
-    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, [tabindex]')].filter((e) => {
-      const label = e.closest('label')?.textContent?.trim() || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim());
-      return !label || e.tabIndex < 0;
-    }).map((e) => e.id || e.name || e.outerHTML.slice(0, 60)));
-    check(`${name}: every control has a label and a tab stop`, unlabelled.length === 0, unlabelled.join(', '));
+    // ---- every section: every control labelled and reached by the Tab key; no horizontal scrolling at 390 and 1440 px ----
+    const notReached = [], unlabelled = [], overflows = [];
+    for (const section of ['train', 'theory', 'rug', 'results', 'speed']) {
+      await page.click(`#tab-${section}`);
+      // Tab from the top of the page: a temporary focusable element before everything else is the starting point
+      await page.evaluate(() => {
+        const start = document.createElement('span');
+        start.id = 'tab-start';
+        start.tabIndex = 0;
+        document.body.prepend(start);
+        start.focus();
+        window.scrollTo(0, 0);
+      });
+      const controls = await page.evaluate((section) => [...document.querySelectorAll(`header button, #${section} :is(input, select, button, summary, [tabindex]:not([tabindex="-1"]))`)]
+        .filter((e) => !e.disabled && e.getClientRects().length > 0).map((e, i) => {
+          const label = e.closest('label')?.textContent?.trim() || e.getAttribute('aria-label') || e.labels?.[0]?.textContent?.trim() || (['BUTTON', 'SUMMARY'].includes(e.tagName) && e.textContent.trim());
+          e.dataset.kb = `${section}-${i}`;
+          return { key: e.dataset.kb, name: e.id || e.name || e.textContent.trim().slice(0, 20) || e.tagName, label: Boolean(label) };
+        }), section);
+      unlabelled.push(...controls.filter((c) => !c.label).map((c) => `${section}: ${c.name}`));
+      const reached = new Set();
+      for (let i = 0; i < controls.length + 30 && reached.size < controls.length; i++) {
+        await page.keyboard.press('Tab');
+        const key = await page.evaluate(() => document.activeElement?.dataset?.kb ?? null);
+        if (key) reached.add(key);
+      }
+      notReached.push(...controls.filter((c) => !reached.has(c.key)).map((c) => `${section}: ${c.name}`));
+      await page.evaluate(() => document.getElementById('tab-start')?.remove());
+      for (const [width, height] of [[390, 900], [1440, 1000]]) {
+        await b.viewport(width, height);
+        const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > width + 1) overflows.push(`${section} at ${width} px: scrollWidth ${sw}`);
+        if (width === 390) await shot(`${section}-390px`);
+      }
+    }
+    check(`${name}: every control of every section has a label`, unlabelled.length === 0, unlabelled.join(', '));
+    check(`${name}: every control of every section is reached with the Tab key`, notReached.length === 0, notReached.join(', '));
+    check(`${name}: every section fits 390 px and 1440 px (no horizontal scrolling)`, overflows.length === 0, overflows.join('; '));
     check(`${name}: no errors or warnings in the page console`, problems.length === 0, problems.join(' | '));
 
     // ---- not isolated (no headers, no service worker): one thread, node's weights, and the library says why, once ----

@@ -83,6 +83,12 @@ describe('persian-rug train', () => {
     const resumed = await readFile(join(base, 'cut', 'weights.safetensors'));
     expect(Buffer.compare(whole, resumed)).toBe(0);
     expect((await readCheckpoint(join(base, 'cut', 'checkpoint.safetensors'))).step).toBe(30);
+    // --resume DIR --out OTHER (a folder that does not exist yet): the same weights, written into OTHER with the checkpoint
+    await mkdir(join(base, 'cut2'));
+    await writeCheckpoint(join(base, 'cut2', 'checkpoint.safetensors'), saved!);
+    expect(await main(['train', '--resume', join(base, 'cut2'), '--out', join(base, 'elsewhere'), '--json'], c.io)).toBe(0);
+    expect(Buffer.compare(whole, await readFile(join(base, 'elsewhere', 'weights.safetensors')))).toBe(0);
+    expect((await readCheckpoint(join(base, 'elsewhere', 'checkpoint.safetensors'))).step).toBe(30);
     expect(await main(['train', '--resume', join(base, 'cut'), '--seed', '4'], c.io)).toBe(2);
     expect(c.err[c.err.length - 1]).toMatch(/--resume takes the run's config from its checkpoint; drop seed/);
     expect(await main(['train', '--resume', join(base, 'nothing')], c.io)).toBe(2);
