@@ -2,7 +2,7 @@
 // W. Everything that takes more than a few milliseconds runs here, so the page's main thread stays responsive.
 import { expose, transfer } from 'comlink';
 import type { ModelWeights } from 'persian-rug';
-import { sweepFigures, type Figure } from 'persian-rug/figures';
+import { runHistogramFigure, runLossFigure, sweepFigures, type Figure, type RunSummary } from 'persian-rug/figures';
 import {
   constantLoss, linearLoss, mmseLoss, modelStatistics, optimalSymmetricLoss, sampledRowIndices, weightRow, zeroLoss,
   createRug, createRugEngine, evaluateRug, theoryRugFit,
@@ -186,8 +186,25 @@ function resultsFigures(text: string): { figures: Figure[]; records: number; bad
   };
 }
 
+/**
+ * A finished (or paused, or loaded) run's loss curve and histograms: the figures of `persian-rug plot RUN_DIR`
+ * (runLossFigure, runHistogramFigure), compiled here from Vega-Lite to Vega and rendered to SVG, so the page's main
+ * thread only puts the SVG in place (and makes a view of the Vega spec when the reader points at it).
+ */
+async function runFigures(run: RunSummary, weights: ModelWeights): Promise<{ name: string; title: string; spec: Figure['spec']; vega: unknown; svg: string }[]> {
+  const [{ compile }, { View, parse }] = await Promise.all([import('vega-lite'), import('vega')]);
+  return Promise.all([runLossFigure(run), runHistogramFigure(run, weights)].map(async (figure) => {
+    const vega = compile(figure.spec as never).spec;
+    const view = new View(parse(vega), { renderer: 'none' });
+    const svg = await view.toSVG();
+    view.finalize();
+    return { ...figure, vega, svg };
+  }));
+}
+
 const api = {
   resultsFigures,
+  runFigures,
   theoryPoint,
   theoryRow: (p: number, rs: number[]) => rs.map((r) => theoryPoint(p, r)),
   theoryColumn: (ps: number[], r: number) => ps.map((p) => theoryPoint(p, r)),

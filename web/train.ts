@@ -15,6 +15,7 @@ import { $, download, duration, fmt } from './format.js';
 import { getParam, setParams } from './state.js';
 import { addRun, compute, kernels } from './shared.js';
 import type { StatisticsSummary } from './compute.js';
+import type { RunSummary } from 'persian-rug/figures';
 
 const BLOCK = 64;
 /** W image and statistics refresh: every this many steps, or this many seconds, whichever comes first. */
@@ -38,6 +39,12 @@ let current: { config: ResolvedTrainConfig; result?: TrainResult; weights?: Mode
 let statsBusy = false;
 let statsPending: { weights: ModelWeights; p: number; bias: boolean } | undefined;
 let chartQueued = false;
+/** The interactive views of the shown run's figures (finalized before the live charts draw again). */
+let runViews: { finalize(): void }[] = [];
+/** A finished run's figures are shown (or on their way): the live charts stay away until a new run or load. */
+let runFiguresShown = false;
+/** Which run the figures were last requested for (a newer run or load supersedes an older request). */
+let figuresFor = 0;
 
 const form = () => $<HTMLFormElement>('controls');
 const status = (text: string) => { $('status').textContent = text; };
@@ -94,7 +101,20 @@ function theoryRules(p: number, r: number): NonNullable<LineChartSpec['rules']> 
 /** Yields to the event loop (input, rendering) between pieces of main-thread work. */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** The live charts replace the figures of a finished run. */
+function dropRunFigures(): void {
+  figuresFor++;
+  runFiguresShown = false;
+  for (const view of runViews) view.finalize();
+  runViews = [];
+  delete document.body.dataset.runFigures;
+  for (const id of ['loss', 'histogram']) { delete $(id).dataset.figure; delete $(id).dataset.interactive; }
+  $('loss-caption').textContent = 'Training loss (mean over each progress report) against step, log scale; dashed lines: theory.';
+}
+
 function drawLoss(): void {
+  // a finished run's figures stay until a new run or load drops them
+  if (runFiguresShown) return;
   const c = current?.config;
   const p = c ? (Array.isArray(c.featureProbability) ? c.featureProbability[0] : c.featureProbability) : Number(getParam('p') ?? 0.045);
   const r = c ? c.nHidden / c.nFeatures : Number(getParam('m') ?? 128) / Number(getParam('n') ?? 512);
@@ -166,12 +186,56 @@ function showStatistics(s: StatisticsSummary): void {
     offDiagonal: s.offDiagonal, interference: s.interference, predictedLoss: s.predictedLoss, meanFieldLoss: s.meanFieldLoss,
   });
   const sd = Math.sqrt(s.offDiagonal.variance);
+  if (runFiguresShown) { document.body.dataset.statsReady = String(Number(document.body.dataset.statsReady ?? 0) + 1); return; }
   $('histogram').innerHTML = histogramChart({
     xLabel: 'off-diagonal W_ij', lo: s.histogram.lo, hi: s.histogram.hi, counts: s.histogram.counts,
     gaussian: { mean: s.offDiagonal.mean, sd }, width: 460, height: 300,
   });
   $('histogram-caption').textContent = `Off-diagonal W_ij of ${s.interference.rows} sampled rows (${s.histogram.total.toLocaleString('en')} entries) against the Gaussian of the same mean and variance: skewness ${fmt(s.offDiagonal.skewness, 3)}, excess kurtosis ${fmt(s.offDiagonal.excessKurtosis, 3)} (0 and 0 for a Gaussian).`;
   document.body.dataset.statsReady = String(Number(document.body.dataset.statsReady ?? 0) + 1);
+}
+
+/**
+ * A finished, paused or loaded run's loss curve and histograms as `persian-rug plot RUN_DIR` draws them: the same
+ * Vega-Lite specs (runLossFigure, runHistogramFigure of persian-rug/figures), compiled and rendered to SVG in a compute
+ * worker and put in place of the live charts; the first pointer or focus on one makes it the live vega-embed view of
+ * the same spec (values on hover), so no long task lands on the main thread when a run ends.
+ */
+async function showRunFigures(result: TrainResult, weights: ModelWeights): Promise<void> {
+  const c = result.config;
+  const ticket = ++figuresFor;
+  runFiguresShown = true;
+  document.body.dataset.runFigures = 'pending';
+  const summary: RunSummary = {
+    nFeatures: c.nFeatures, nHidden: c.nHidden, p: pOf(c), perFeatureP: Array.isArray(c.featureProbability), lossHistory: result.lossHistory,
+    evalLoss: result.evalLoss, steps: result.steps, batch: c.batch, seed: c.seed, date: new Date().toISOString(), source: 'this page',
+  };
+  const figures = await compute('figures').runFigures(summary, weights);
+  if (ticket !== figuresFor) return;
+  for (const figure of figures) {
+    await nextTask();
+    if (ticket !== figuresFor) return;
+    const target = $(figure.name === 'run-loss' ? 'loss' : 'histogram');
+    target.innerHTML = figure.svg;
+    target.dataset.figure = figure.name;
+    const hydrate = (): void => {
+      target.removeEventListener('pointerenter', hydrate);
+      target.removeEventListener('focusin', hydrate);
+      if (ticket !== figuresFor) return;
+      import('vega-embed').then(async ({ default: embed }) => {
+        if (ticket !== figuresFor) return;
+        const { view } = await embed(target, figure.vega as never, { mode: 'vega', actions: false, renderer: 'svg', tooltip: true });
+        if (ticket !== figuresFor) { view.finalize(); return; }
+        runViews.push(view);
+        target.dataset.interactive = '1';
+      }).catch((error: unknown) => console.error('figure failed:', error));
+    };
+    target.addEventListener('pointerenter', hydrate);
+    target.addEventListener('focusin', hydrate);
+  }
+  $('loss-caption').textContent = 'The loss curve of persian-rug plot RUN_DIR (the same Vega-Lite spec, persian-rug/figures): hover for values.';
+  $('histogram-caption').textContent = 'The histograms of persian-rug plot RUN_DIR (the same spec): entries of W with the Gaussian of the same mean and variance; hover for values.';
+  document.body.dataset.runFigures = String(figures.length);
 }
 
 function pOf(config: ResolvedTrainConfig): number {
@@ -194,6 +258,7 @@ async function finish(result: TrainResult, weights: ModelWeights, checkpoint?: T
     + ` · train loss ${fmt(result.trainLoss)} · held-out loss ${fmt(result.evalLoss)}`
     + (Number.isFinite(theory) ? ` · L* ${fmt(theory)} (ratio ${(result.evalLoss / theory).toFixed(3)})` : '')
     + ` · weights fingerprint ${hash}`);
+  await showRunFigures(result, weights);
   addRun({ id: current!.label, label: current!.label, n: c.nFeatures, m: c.nHidden, p: pOf(c), evalLoss: result.evalLoss, weights, bias: c.bias });
 }
 
@@ -254,6 +319,7 @@ async function train(input: Partial<TrainConfig>, start?: Loaded): Promise<void>
   if (!resume) points = [];
   const label = resume ? start!.label : start ? `${start.label}, trained on (fresh Adam state)` : `n ${config.nFeatures}, m ${config.nHidden}, p ${p}, seed ${config.seed}`;
   current = { config, label };
+  dropRunFigures();
   document.body.dataset.config = JSON.stringify(input);
   delete document.body.dataset.hash;
   setPhase('training');
@@ -309,6 +375,7 @@ async function loadFiles(files: FileList | File[]): Promise<void> {
   }
   totalSteps = Math.max(1, result.steps);
   current = { config: c, label: `loaded ${runFile.name}: n ${c.nFeatures}, m ${c.nHidden}, p ${p}` };
+  dropRunFigures();
   drawLoss();
   await finish(result, weights, checkpoint);
   const budget = c.steps ?? (c.epochs! * Math.ceil(c.samplesPerEpoch / c.batch));
@@ -340,7 +407,7 @@ export function setupTrain(): void {
     else if (input.name && input.type === 'number') setParams({ [input.name]: input.value } as Record<string, string>);
     // new shape: what was loaded no longer applies
     if (loaded && ['n', 'm'].includes(input.name)) { loaded = undefined; $<HTMLButtonElement>('train-button').textContent = 'Train'; $('load-note').textContent = ''; }
-    if (phase === 'idle') { current = undefined; drawLoss(); }
+    if (phase === 'idle') { current = undefined; dropRunFigures(); drawLoss(); }
   });
   f.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -355,7 +422,7 @@ export function setupTrain(): void {
   });
   $('pause').addEventListener('click', () => {
     if (!trainer) return;
-    if (phase === 'paused') { runTrainer(trainer).catch(fail); return; }
+    if (phase === 'paused') { dropRunFigures(); queueLoss(); runTrainer(trainer).catch(fail); return; }
     pauseRequested = true;
     void trainer.cancel();
   });

@@ -34,6 +34,14 @@ export function figureSpec(title: string, caption: string, body: VegaLiteSpec): 
   return { $schema: SCHEMA, title: { text: title, subtitle: caption }, background: 'white', padding: 12, config: CONFIG, ...body };
 }
 
+/** Vega expressions for log axes labelled as matplotlib does: 10 with a superscript exponent at each power of ten,
+ * the ticks between left unlabelled (so a panel spanning several decades is not crowded with "2e-3, 3e-3, ..."). */
+const SUPERSCRIPT = "['\u2070','\u00b9','\u00b2','\u00b3','\u2074','\u2075','\u2076','\u2077','\u2078','\u2079']";
+const EXPONENT = 'round(log(datum.value) / LN10)';
+export const POWER_OF_TEN_LABEL =
+  `abs(log(datum.value) / LN10 - ${EXPONENT}) < 1e-6 ? '10' + (${EXPONENT} < 0 ? '\u207b' : '') + ` +
+  `(abs(${EXPONENT}) >= 10 ? ${SUPERSCRIPT}[floor(abs(${EXPONENT}) / 10)] : '') + ${SUPERSCRIPT}[abs(${EXPONENT}) % 10] : ''`;
+
 /** Four significant digits without trailing zeros (0.002001, 0.1616, 3.2e-5). */
 export function formatNumber(x: number): string {
   if (x === 0 || !Number.isFinite(x)) return String(x);

@@ -50,6 +50,7 @@ for (const file of ['dist/index.js', 'build/release.wasm', 'build/threads.wasm']
 // ---- expectations computed in node, with the package's own API and CLI ----
 const lib = await import(join(repo, 'dist/index.js'));
 const bench = await import(join(repo, 'dist/bench/index.js'));
+const figures = await import(join(repo, 'dist/figures/index.js'));
 const fixtures = mkdtempSync(join(tmpdir(), 'persian-rug-browser-'));
 const cli = (...args) => {
   const r = spawnSync(process.execPath, [join(repo, 'bin/persian-rug.js'), ...args], { encoding: 'utf8', cwd: fixtures });
@@ -85,6 +86,10 @@ const local = await lib.createTrainer({ nFeatures: RUN.n, nHidden: RUN.m, featur
 const localResult = await local.run();
 const nodeHash = lib.weightsFingerprint(await local.weights());
 const nodeLossHash = lib.lossHistoryFingerprint(localResult.lossHistory);
+// the figure of `persian-rug plot RUN_DIR` for this run (persian-rug/figures): the page must show its bars on hover
+const nodeHistogram = figures.runHistogramFigure({ nFeatures: RUN.n, nHidden: RUN.m, p: RUN.p, perFeatureP: false, lossHistory: localResult.lossHistory,
+  evalLoss: localResult.evalLoss, steps: RUN.steps }, await local.weights());
+const nodeBars = nodeHistogram.spec.data.values.filter((v) => v.series === 'histogram');
 local.dispose();
 const rugEngine = await lib.createRugEngine('js', RUG.n, RUG.p);
 const rugBuilt = lib.createRug(RUG.n, RUG.m, RUG.seed, 0);
@@ -143,7 +148,8 @@ async function openBrowser(name) {
     const page = context.pages()[0] ?? await context.newPage();
     return {
       page,
-      wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, arg, { timeout }),
+      // polled every 100 ms, not every animation frame: the harness keeps off the page's main thread it measures
+      wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, arg, { timeout, polling: 100 }),
       elementPng: (selector) => retry(() => page.locator(selector).first().screenshot({ timeout: 10_000 })),
       viewport: (width, height) => page.setViewportSize({ width, height }),
       init: (fn) => page.addInitScript(fn),
@@ -160,7 +166,7 @@ async function openBrowser(name) {
   await page.setViewport({ width: 1440, height: 1000 });
   return {
     page,
-    wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, { timeout }, arg),
+    wait: (fn, arg, timeout = 60_000) => page.waitForFunction(fn, { timeout, polling: 100 }, arg),
     elementPng: (selector) => retry(async () => Buffer.from(await (await page.$(selector)).screenshot())),
     viewport: (width, height) => page.setViewport({ width, height }),
     init: (fn) => page.evaluateOnNewDocument(fn),
@@ -186,6 +192,39 @@ function drawn(png) {
 const HEARTBEAT_MS = 10;
 const drawnOk = (d, minColours = 20) => d.eighths === 8 && d.colours >= minColours && d.ink > 0.02;
 const show = (d) => `${d.eighths}/8 eighths inked, ${d.colours} colours, ${(100 * d.ink).toFixed(0)}% ink`;
+
+/** Hovers the middle of the tallest (or the middle) element matching `selector`; the vega tooltip's rows as key -> text. */
+async function hoverTooltip(b, selector, pick = 'tallest') {
+  const box = await b.page.evaluate(({ selector, pick }) => {
+    const items = [...document.querySelectorAll(selector)].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
+    if (!items.length) return null;
+    const r = pick === 'tallest' ? items.reduce((a, c) => (c.height > a.height ? c : a)) : items[Math.floor(items.length / 2)];
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, { selector, pick });
+  if (!box) return null;
+  // vega-tooltip fills one element per page on hover (Firefox over BiDi may leave it without its 'visible' class): clear it first
+  await b.page.evaluate(() => document.getElementById('vg-tooltip-element')?.replaceChildren());
+  await b.page.mouse.move(Math.max(0, box.x - 30), Math.max(0, box.y - 30));
+  await b.page.mouse.move(box.x, box.y, { steps: 4 });
+  try {
+    await b.wait(() => document.querySelector('#vg-tooltip-element td.value') !== null, undefined, 10_000);
+  } catch {
+    return null;
+  }
+  const rows = await b.page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#vg-tooltip-element tr')]
+    .map((tr) => [tr.querySelector('.key')?.textContent?.replace(/:$/, '').trim(), tr.querySelector('.value')?.textContent?.trim()])));
+  await b.page.mouse.move(1, 1);
+  return rows;
+}
+
+/** A number as printed (any precision, trailing zeros dropped) equals `value` to the digits it shows. */
+function printedEquals(text, value) {
+  const t = String(text ?? '').trim().replace(/,/g, '').replace('\u2212', '-');
+  const x = Number(t);
+  if (!Number.isFinite(x) || !Number.isFinite(value)) return false;
+  const digits = Math.max(1, t.replace(/e.*$/i, '').replace(/^-/, '').replace('.', '').replace(/^0+/, '').length);
+  return Math.abs(x - value) <= 0.51 * 10 ** (Math.floor(Math.log10(Math.abs(value) || 1)) - digits + 1);
+}
 
 /** Puts files (name -> bytes) into a file input as a user choosing them would, and fires its change event. */
 async function chooseFiles(page, selector, files) {
@@ -255,11 +294,14 @@ async function testBrowser(name) {
       const [end] = performance.getEntriesByName('persian-rug-train-end');
       const within = ([t]) => t >= start.startTime && t <= end.startTime;
       const observed = PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false;
-      const gap = Math.max(0, ...window.__gaps.filter(within).map(([, d]) => d)) - interval;
+      const gaps = window.__gaps.filter(within);
+      const worst = gaps.reduce((a, g) => (g[1] > a[1] ? g : a), [start.startTime, interval]);
+      const gap = worst[1] - interval;
+      const gapAt = worst[0] - start.startTime;
       const longest = Math.max(0, ...window.__longTasks.filter(within).map(([, d]) => d));
       return {
         tasks: window.__longTasks.filter(within).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - start.startTime).toFixed(0)} ms`).join(', '),
-        longest: observed ? longest : gap, observed, gap, seconds: (end.startTime - start.startTime) / 1000,
+        longest: observed ? longest : gap, observed, gap, gapAt, seconds: (end.startTime - start.startTime) / 1000,
       };
     }, HEARTBEAT_MS);
     const runs = [await measureRun()];
@@ -270,9 +312,23 @@ async function testBrowser(name) {
       runs.push(await measureRun());
     }
     const timing = runs.at(-1);
-    const describe = (t) => `${t.longest.toFixed(0)} ms over ${t.seconds.toFixed(1)} s${t.tasks ? ` (long tasks ${t.tasks})` : ''}, heartbeat delay ${t.gap.toFixed(0)} ms`;
+    const describe = (t) => `${t.longest.toFixed(0)} ms over ${t.seconds.toFixed(1)} s${t.tasks ? ` (long tasks ${t.tasks})` : ''}, heartbeat delay ${t.gap.toFixed(0)} ms at ${t.gapAt.toFixed(0)} ms`;
     check(`${name}: the UI thread stays responsive while training: longest main-thread task < 50 ms`, timing.longest < 50,
       `${timing.observed ? 'longtask entries' : `no longtask entries in ${name}: ${HEARTBEAT_MS} ms heartbeat`}; ${runs.map((t, i) => `run ${i + 1}: ${describe(t)}`).join('; ')}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+    // the finished run: the loss curve and histograms of `persian-rug plot RUN_DIR` (same specs), values on hover
+    await b.wait(() => document.body.dataset.runFigures === '2');
+    const shownFigures = await page.evaluate(() => [document.getElementById('loss').dataset.figure, document.getElementById('histogram').dataset.figure]);
+    // the first pointer on a figure makes it interactive (the same spec in a live vega view), then hover gives values
+    await page.evaluate(() => document.getElementById('histogram').scrollIntoView());
+    await hoverTooltip(b, '#histogram svg .mark-rect path');
+    await b.wait(() => document.getElementById('histogram').dataset.interactive === '1');
+    const bar = await hoverTooltip(b, '#histogram svg .mark-rect path');
+    // the tooltip's rows are the encoding's titles: x (lo) 'value of the entry', y 'density (1 / unit of x)', x2 'hi'
+    const tip = bar && { lo: bar['value of the entry'], hi: bar.hi, density: Object.entries(bar).find(([k]) => k.startsWith('density'))?.[1] };
+    const matching = tip && nodeBars.filter((v) => printedEquals(tip.density, v.density) && printedEquals(tip.lo, v.lo) && printedEquals(tip.hi, v.hi));
+    check(`${name}: the finished run is drawn from persian-rug/figures' specs (runLossFigure, runHistogramFigure); hovering a bar gives node's values`,
+      shownFigures.join(',') === 'run-loss,run-histograms' && matching?.length >= 1,
+      `${shownFigures.join(', ')}; tooltip ${JSON.stringify(bar)}; ${matching?.length ?? 0} of node's ${nodeBars.length} bars match`);
     const lossChart = drawn(await b.elementPng('#loss svg'));
     const weightsImage = drawn(await b.elementPng('#weights'));
     const histogram = drawn(await b.elementPng('#histogram svg'));
@@ -286,6 +342,19 @@ async function testBrowser(name) {
       check(`${name}: Download run saves run.json (as the CLI writes it)`, ok, name0);
     }
     await shot('train');
+
+    // ---- Pause and Resume: the same run, the same weights as the uninterrupted one ----
+    await page.goto(`${url}?${query}`);
+    await b.wait(() => document.body.dataset.state === 'training' && /^step [1-9]/.test(document.getElementById('status').textContent));
+    await page.click('#pause');
+    await b.wait(() => ['paused', 'done', 'error'].includes(document.body.dataset.state ?? ''));
+    const paused = await page.evaluate(() => ({ state: document.body.dataset.state, steps: document.body.dataset.steps, label: document.getElementById('pause').textContent }));
+    if (paused.state === 'paused') await page.click('#pause');
+    await b.wait(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    const resumed = await page.evaluate(() => ({ ...document.body.dataset }));
+    check(`${name}: Pause then Resume continues the same run to the uninterrupted run's weights`,
+      paused.state === 'paused' && paused.label === 'Resume' && Number(paused.steps) < RUN.steps && resumed.hash === nodeHash && resumed.steps === String(RUN.steps),
+      `paused at step ${paused.steps} (${paused.state}, button "${paused.label}"); resumed to step ${resumed.steps}: ${resumed.hash}, node ${nodeHash}`);
 
     // ---- a run written by `persian-rug train --out` loaded from disk: statistics equal `persian-rug measure`'s ----
     await chooseFiles(page, '#load', { 'run.json': readFileSync(join(runDir, 'run.json')), 'weights.safetensors': readFileSync(join(runDir, 'weights.safetensors')) });
@@ -372,6 +441,20 @@ async function testBrowser(name) {
       wanted.every((w) => figures.includes(w)) && figures.some((f) => f.startsWith('histogram')) && marks > 10, `${figures.length} figures: ${figures.join(', ')}; ${marks} paths in loss-vs-r`);
     const lossVsR = drawn(await b.elementPng('#figures figure[data-name="loss-vs-r"] svg'));
     check(`${name}: the loss-vs-r figure is drawn`, drawnOk(lossVsR, 8), show(lossVsR));
+    await page.evaluate(() => document.querySelector('#figures figure[data-name="loss-vs-r"]').scrollIntoView());
+    const point = await hoverTooltip(b, '#figures figure[data-name="loss-vs-r"] svg .mark-symbol path', 'middle');
+    const sweepRecords = readFileSync(resultsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    // the point's loss is the mean over seeds of the records of its kind, n, p and m
+    const groups = new Map();
+    for (const r of sweepRecords) {
+      const key = `${r.kind}|${r.n}|${r.p}|${r.m}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const kindOf = { 'trained model': 'trained', 'Persian rug': 'rug' };
+    const pointGroup = point && [...groups.values()].find((g) => g[0].kind === kindOf[point.model] && `n = ${g[0].n}` === point.size
+      && printedEquals(point.r, g[0].effectiveRatio) && printedEquals(point.loss, g.reduce((a, r) => a + r.evalLoss, 0) / g.length));
+    check(`${name}: hovering a point of loss-vs-r gives the loss of its records in the results file`, Boolean(pointGroup),
+      `tooltip ${JSON.stringify(point)}${pointGroup ? `; ${pointGroup.length} record(s) ${pointGroup[0].kind} n ${pointGroup[0].n} p ${pointGroup[0].p} m ${pointGroup[0].m}: ${pointGroup.map((r) => r.evalLoss).join(', ')}` : ''}`);
     await shot('results');
 
     // ---- Speed: `persian-rug bench`'s measurement (persian-rug/bench in a worker), tiny mode; the report as the CLI formats it ----

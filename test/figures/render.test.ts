@@ -48,6 +48,22 @@ describe('rendering', () => {
     expect((await renderSvg(both.spec)).panels).toHaveLength(4); // W and b of the rug, W and b of the model
   }, 60_000);
 
+  test('log loss axes are labelled 10 with a superscript exponent at each power of ten, and only there', async () => {
+    const figure = sweepFigures(syntheticRecords()).find((f) => f.name === 'loss-vs-r')!;
+    const { svg } = await renderSvg(figure.spec);
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const decades = labels.filter((t) => /^10[\u207b]?[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+$/.test(t));
+    expect(decades.length).toBeGreaterThan(0);
+    // the exponent read back from the superscripts is an integer between -12 and 1 (losses per feature)
+    const digits = '\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079';
+    for (const label of decades) {
+      const e = Number((label.includes('\u207b') ? '-' : '') + [...label.slice(2).replace('\u207b', '')].map((c) => digits.indexOf(c)).join(''));
+      expect(Number.isInteger(e) && e >= -12 && e <= 1, label).toBe(true);
+    }
+    // no e-notation labels (2e-3, 3e-3, ...) anywhere
+    expect(labels.filter((t) => /^\d(\.\d+)?e[-+]?\d+$/.test(t))).toEqual([]);
+  }, 60_000);
+
   test('the same spec gives the same PNG bytes twice (fonts from the package, no system fonts)', async () => {
     const [figure] = runFigures(syntheticRun(), syntheticWeights(syntheticRun()));
     const a = await svgToPng((await renderSvg(figure.spec)).svg);
