@@ -159,10 +159,19 @@ export function decoderForward(
   return loss;
 }
 
-/** Bytes of scratch decoderBackward needs: CSR and CSC copies of the nonzero dPre entries plus counters. */
+/**
+ * Features per block of the dHidden gather: each sample's nonzeros are gathered block by block (partial sums
+ * continue in dHidden), so the rows of wout it reads, FEATURE_BLOCK x GATHER_BLOCK_BYTES (192 KB), stay in L2
+ * with the lists streaming past; one block, i.e. no blocking, up to n = 512. A power of 2, a multiple of 4.
+ */
+// @ts-ignore: decorator
+@inline const FEATURE_BLOCK: i32 = 512;
+
+/** Bytes of scratch decoderBackward needs: CSR and CSC copies of the nonzero dPre entries, counters, block starts. */
 export function decoderBackwardScratchBytes(batch: i32, featureStride: i32): usize {
   const cap = <usize>batch * <usize>featureStride;
-  return ((<usize>batch + 1) + (<usize>featureStride + 1) + 4 * cap) << 2;
+  const blocks = <usize>((featureStride + FEATURE_BLOCK - 1) / FEATURE_BLOCK);
+  return ((<usize>batch + 1) + (<usize>featureStride + 1) + 4 * cap + <usize>batch * (blocks + 1)) << 2;
 }
 
 /**
@@ -171,8 +180,9 @@ export function decoderBackwardScratchBytes(batch: i32, featureStride: i32): usi
  *   gradBias[i] = sum_b dPre[b, i];  gradWout[i, :] = sum_b dPre[b, i] hidden[b, :];
  *   dHidden[b, :] = sum_i dPre[b, i] wout[i, :]  (when computeHidden).
  * The nonzeros are listed by sample (CSR) and by feature (CSC) in scratch (decoderBackwardScratchBytes),
- * so both products are gathers of rows (gather.ts): 16 hidden units accumulate in registers and each output row
- * is written once.
+ * so both products are gathers of rows (gather.ts): 24 hidden units accumulate in registers and each output row
+ * is written once per feature block (FEATURE_BLOCK). Every sum runs in ascending order of its terms (i for
+ * dHidden, b for gradWout and gradBias), whatever the blocking.
  * Cost O(batch featureStride / 4 + nnz(dPre) hiddenStride / 2) vector ops; gradWout, gradBias overwritten.
  */
 export function decoderBackward(
@@ -182,12 +192,14 @@ export function decoderBackward(
   const hRow = <usize>hiddenStride << 2;
   const dRow = <usize>featureStride << 2;
   const cap = <usize>batch * <usize>featureStride;
+  const blocks = (featureStride + FEATURE_BLOCK - 1) / FEATURE_BLOCK;
   const rowStart = scratchPtr;                                  // i32[batch + 1]
   const counts = rowStart + ((<usize>batch + 1) << 2);          // i32[featureStride + 1]
   const rowIndex = counts + ((<usize>featureStride + 1) << 2);  // i32[cap]: feature of each nonzero, by sample
   const rowValue = rowIndex + (cap << 2);                       // f32[cap]
   const colSample = rowValue + (cap << 2);                      // i32[cap]: sample of each nonzero, by feature
   const colValue = colSample + (cap << 2);                      // f32[cap]
+  const blockStart = colValue + (cap << 2);                     // i32[batch * (blocks + 1)]: CSR position of each feature block
   memory.fill(counts, 0, (<usize>featureStride + 1) << 2);
   memory.fill(gradBiasPtr, 0, dRow);
   const zero = f32x4.splat(0);
@@ -200,29 +212,38 @@ export function decoderBackward(
   for (let b = 0; b < batch; b++) {
     store<i32>(rowStart + (<usize>b << 2), nnz);
     const row = dPrePtr + <usize>b * dRow;
-    for (let i = 0; i < featureStride; i += 4) {
-      const d = v128.load(row + (<usize>i << 2));
-      const nonzero = f32x4.ne(d, zero);
-      const bits = i32x4.bitmask(nonzero);
-      const order = v128.load(COMPACT + (<usize>bits << 4));
-      store<v128>(rowIndex + (<usize>nnz << 2), i8x16.swizzle(i32x4.add(lanes, i32x4.splat(i)), order));
-      store<v128>(rowValue + (<usize>nnz << 2), i8x16.swizzle(d, order));
-      nnz += <i32>popcnt(bits);
-      const c = counts + (<usize>(i + 1) << 2);
-      v128.store(c, i32x4.sub(v128.load(c), nonzero));
-      const gb = gradBiasPtr + (<usize>i << 2);
-      v128.store(gb, f32x4.add(v128.load(gb), v128.and(d, nonzero)));
+    const starts = blockStart + (<usize>b * <usize>(blocks + 1) << 2);
+    for (let f0 = 0, blk = 0; f0 < featureStride; f0 += FEATURE_BLOCK, blk++) {
+      store<i32>(starts + (<usize>blk << 2), nnz);
+      const f1 = min(f0 + FEATURE_BLOCK, featureStride);
+      for (let i = f0; i < f1; i += 4) {
+        const d = v128.load(row + (<usize>i << 2));
+        const nonzero = f32x4.ne(d, zero);
+        const bits = i32x4.bitmask(nonzero);
+        const order = v128.load(COMPACT + (<usize>bits << 4));
+        store<v128>(rowIndex + (<usize>nnz << 2), i8x16.swizzle(i32x4.add(lanes, i32x4.splat(i)), order));
+        store<v128>(rowValue + (<usize>nnz << 2), i8x16.swizzle(d, order));
+        nnz += <i32>popcnt(bits);
+        const c = counts + (<usize>(i + 1) << 2);
+        v128.store(c, i32x4.sub(v128.load(c), nonzero));
+        const gb = gradBiasPtr + (<usize>i << 2);
+        v128.store(gb, f32x4.add(v128.load(gb), v128.and(d, nonzero)));
+      }
     }
+    store<i32>(starts + (<usize>blocks << 2), nnz);
   }
   store<i32>(rowStart + (<usize>batch << 2), nnz);
-  // 2. dHidden[b, :] = sum over the sample's nonzeros of d * wout[i, :], in column blocks (GATHER_BLOCK_BYTES) so
-  //    the block of wout stays in L2 across samples (whole rows of a large wout would not).
+  // 2. dHidden[b, :] = sum over the sample's nonzeros of d * wout[i, :], in column blocks (GATHER_BLOCK_BYTES) and
+  //    feature blocks, so the block of wout stays in L2 across samples (whole rows of a large wout would not);
+  //    a sample's sum continues from block to block in dHidden.
   if (computeHidden) {
     for (let k0: usize = 0; k0 < hRow; k0 += GATHER_BLOCK_BYTES) {
       const k1 = min(k0 + GATHER_BLOCK_BYTES, hRow);
-      for (let b = 0; b < batch; b++) {
-        const e0 = load<i32>(rowStart + (<usize>b << 2)), e1 = load<i32>(rowStart + (<usize>(b + 1) << 2));
-        gatherColumns(dHiddenPtr + <usize>b * hRow, woutPtr, hRow, rowIndex, rowValue, e0, e1, k0, k1);
+      for (let blk = 0; blk < blocks; blk++) {
+        for (let b = 0; b < batch; b++) {
+          const at = blockStart + ((<usize>b * <usize>(blocks + 1) + <usize>blk) << 2);
+          gatherColumns(dHiddenPtr + <usize>b * hRow, woutPtr, hRow, rowIndex, rowValue, load<i32>(at), load<i32>(at, 4), k0, k1, blk > 0);
+        }
       }
     }
   }
@@ -234,7 +255,7 @@ export function decoderBackward(
     for (let i = 0; i < nFeatures; i++) {
       const c0 = i == 0 ? 0 : load<i32>(counts + (<usize>(i - 1) << 2));
       const c1 = load<i32>(counts + (<usize>i << 2));
-      gatherColumns(gradWoutPtr + <usize>i * hRow, hiddenPtr, hRow, colSample, colValue, c0, c1, k0, k1);
+      gatherColumns(gradWoutPtr + <usize>i * hRow, hiddenPtr, hRow, colSample, colValue, c0, c1, k0, k1, false);
     }
   }
 }

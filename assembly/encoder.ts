@@ -15,7 +15,7 @@ export function encoderForward(
     const h = hiddenPtr + <usize>b * rowBytes;
     const e0 = load<i32>(offsetsPtr + (<usize>b << 2));
     const e1 = load<i32>(offsetsPtr + (<usize>(b + 1) << 2));
-    gatherColumns(h, winTPtr, rowBytes, indicesPtr, valuesPtr, e0, e1, 0, rowBytes);
+    gatherColumns(h, winTPtr, rowBytes, indicesPtr, valuesPtr, e0, e1, 0, rowBytes, false);
   }
 }
 
@@ -52,9 +52,9 @@ export function encoderBackward(
     const c1 = load<i32>(ends + (<usize>j << 2));
     const g = gradWinTPtr + <usize>j * rowBytes;
     if (!accumulate) {
-      gatherColumns(g, dHiddenPtr, rowBytes, colSample, colValue, c0, c1, 0, rowBytes);
+      gatherColumns(g, dHiddenPtr, rowBytes, colSample, colValue, c0, c1, 0, rowBytes, false);
     } else if (c1 > c0) {
-      gatherColumns(sum, dHiddenPtr, rowBytes, colSample, colValue, c0, c1, 0, rowBytes);
+      gatherColumns(sum, dHiddenPtr, rowBytes, colSample, colValue, c0, c1, 0, rowBytes, false);
       for (let k: usize = 0; k < rowBytes; k += 16) v128.store(g + k, f32x4.add(v128.load(g + k), v128.load(sum + k)));
     }
   }

@@ -12,9 +12,9 @@ export function encoderBackwardScratchWords(batch: number, nFeatures: number, hi
   return nFeatures + 1 + 2 * batch * nFeatures + hiddenStride;
 }
 
-/** i32 words of scratch decoderBackward needs (CSR and CSC of the nonzero dPre, counters). */
+/** i32 words of scratch decoderBackward needs (CSR and CSC of the nonzero dPre, counters, the CSR position of each block of 512 features). */
 export function decoderBackwardScratchWords(batch: number, featureStride: number): number {
-  return batch + 1 + featureStride + 1 + 4 * batch * featureStride;
+  return batch + 1 + featureStride + 1 + 4 * batch * featureStride + batch * (Math.ceil(featureStride / 512) + 1);
 }
 
 /** Column-panel width of the forward GEMM: about 48K / nHidden floats (a panel of W_out stays in L2), a multiple of 8. */

@@ -89,7 +89,7 @@ function packageVersion(): string {
  * suffer most from other load): one long-lived `torch_train.py --serve` process per setting (torch is imported
  * once; OPENBLAS_NUM_THREADS and torch.set_num_threads set to the setting), so its runs interleave with ours.
  */
-function startTorch(threadCounts: number[]): { peers: BenchPeer[]; note: string; stop: () => void } {
+export function startTorch(threadCounts: number[]): { peers: BenchPeer[]; note: string; stop: () => void } {
   const script = fileURLToPath(new URL('../../bench/torch_train.py', import.meta.url));
   // which BLAS torch's products load (Debian's alternative: the reference BLAS unless OpenBLAS is installed)
   const probeCode = 'import torch, sys; torch.ones(8, 8) @ torch.ones(8, 8); '

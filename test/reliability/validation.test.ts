@@ -40,7 +40,7 @@ const CASES: Record<string, Array<[string[], RegExp]>> = {
     [['--tied=maybe'], /--tied=maybe: a switch takes no value/],
     [['--backend', 'gpu'], /backend \(--backend\) = "gpu" is not one of wasm, js/],
     [['--checkpoint-every', '0'], /checkpointEvery \(--checkpoint-every\) = 0 is not an integer in \[1, 1000000000\]/],
-    [['--n', '65536', '--m', '65536', '--batch', '65536'], /n = 65536, m = 65536, batch = 65536 needs 336\.00 GiB of wasm memory; the limit is 4 GiB/],
+    [['--n', '65536', '--m', '65536', '--batch', '65536'], /n = 65536, m = 65536, batch = 65536 needs 336\.03 GiB of wasm memory; the limit is 4 GiB/],
     [['--n', '65536', '--m', '30000', '--backend', 'js'], /needs .* GiB of memory; the limit is 4 GiB/],
   ],
   theory: [

@@ -12,8 +12,10 @@ const SHAPES: Shape[] = [
   { batch: 7, n: 13, m: 6, p: 0.3 },
   { batch: 33, n: 67, m: 17, p: 0.1 },
   { batch: 64, n: 256, m: 64, p: 0.045 },
-  // hiddenStride 100: rows of 400 bytes, two gather column blocks (256 + 144 bytes, the second with a 16-byte tail)
+  // hiddenStride 100: rows of 400 bytes, two gather column blocks (384 + 16 bytes: four passes of 6 accumulators, then one)
   { batch: 20, n: 40, m: 98, p: 0.2 },
+  // featureStride 1104: three feature blocks of the dHidden gather (512 + 512 + 80); rows of 128 bytes (6 accumulators, then 2)
+  { batch: 9, n: 1100, m: 30, p: 0.3 },
 ];
 
 /** Runs the whole forward/backward kernel chain on one kernel set; returns every output buffer. */
@@ -99,9 +101,50 @@ describe('wasm kernels equal their TS twins', () => {
 describe('scratch sizes', () => {
   test('the host allocates what the kernels lay out (words = bytes / 4)', async () => {
     const k = await wasmKernels();
-    for (const [batch, n, fs, hs] of [[1, 1, 8, 4], [33, 67, 72, 20], [512, 512, 512, 128], [512, 2048, 2048, 512]]) {
+    for (const [batch, n, fs, hs] of [[1, 1, 8, 4], [33, 67, 72, 20], [9, 1100, 1104, 32], [512, 512, 512, 128], [512, 2048, 2048, 512]]) {
       expect(decoderBackwardScratchWords(batch, fs) * 4).toBe(k.exports.decoderBackwardScratchBytes(batch, fs));
       expect(encoderBackwardScratchWords(batch, n, hs) * 4).toBe(k.exports.encoderBackwardScratchBytes(batch, n, hs));
     }
   });
+});
+
+describe('decoderBackward sums every output in index order, in f32', () => {
+  // Each output of the wasm kernel is one f32 sum of its nonzero terms in ascending order (i for dHidden, b for
+  // gradWout and gradBias), however it is blocked (columns, feature blocks, register widths); so it equals, bit for
+  // bit, this plain sequential f32 loop (Math.fround after every product and sum). Shapes cross every blocking edge.
+  for (const [batch, n, m] of [[7, 1100, 30], [5, 520, 98], [3, 40, 3]] as const) {
+    test(`batch ${batch}, n ${n}, m ${m}`, async () => {
+      const k = await wasmKernels();
+      const fs = Math.ceil(n / 8) * 8, hs = Math.ceil(m / 4) * 4;
+      const hidden = new Float32Array(batch * hs), wout = new Float32Array(n * hs), dPre = new Float32Array(batch * fs);
+      const h = testValues(batch * m, 21), w = testValues(n * m, 22), d = testValues(batch * n, 23);
+      for (let b = 0; b < batch; b++) for (let kk = 0; kk < m; kk++) hidden[b * hs + kk] = h[b * m + kk];
+      for (let i = 0; i < n; i++) for (let kk = 0; kk < m; kk++) wout[i * hs + kk] = w[i * m + kk];
+      // about half the output gradients zero, as early in training
+      for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) dPre[b * fs + i] = d[b * n + i] > 0 ? d[b * n + i] : 0;
+      const gradWout = k.allocate('f32', n * hs), gradBias = k.allocate('f32', fs), dHidden = k.allocate('f32', batch * hs);
+      k.decoderBackward(batch, n, hs, fs, put(k, 'f32', hidden), put(k, 'f32', wout), put(k, 'f32', dPre), gradWout, gradBias, dHidden, true,
+        k.allocate('i32', decoderBackwardScratchWords(batch, fs)));
+      const f = Math.fround;
+      const expectedDHidden = new Float32Array(batch * hs), expectedGradWout = new Float32Array(n * hs), expectedGradBias = new Float32Array(fs);
+      for (let b = 0; b < batch; b++) for (let kk = 0; kk < hs; kk++) {
+        let a = 0;
+        for (let i = 0; i < n; i++) if (dPre[b * fs + i] !== 0) a = f(a + f(dPre[b * fs + i] * wout[i * hs + kk]));
+        expectedDHidden[b * hs + kk] = a;
+      }
+      for (let i = 0; i < n; i++) {
+        for (let kk = 0; kk < hs; kk++) {
+          let a = 0;
+          for (let b = 0; b < batch; b++) if (dPre[b * fs + i] !== 0) a = f(a + f(dPre[b * fs + i] * hidden[b * hs + kk]));
+          expectedGradWout[i * hs + kk] = a;
+        }
+        let a = 0;
+        for (let b = 0; b < batch; b++) a = f(a + dPre[b * fs + i]);
+        expectedGradBias[i] = a;
+      }
+      expect(Array.from(k.readF32(dHidden, batch * hs))).toEqual(Array.from(expectedDHidden));
+      expect(Array.from(k.readF32(gradWout, n * hs))).toEqual(Array.from(expectedGradWout));
+      expect(Array.from(k.readF32(gradBias, fs))).toEqual(Array.from(expectedGradBias));
+    });
+  }
 });
