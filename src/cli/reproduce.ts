@@ -26,7 +26,7 @@ const COMMON = {
  * of the paper's sample budget; loss is not converged, the trends and the statistics' pattern show); its p and r
  * are the values of the paper's loss panels (p 0.001 .. 0.6, r 0.01 .. 0.8; PAPER_P, PAPER_R in figures/sweep.ts)
  * plus r = 0.2 and 0.65 for the heat maps; the cost model puts it at 0.92x the earlier 6 x 6 linspace grid
- * (measured 29.5 min), so about 27 minutes on 2 cores. paper: the paper's grid (docs/theory.md §1): r, p in linspace(0.002001, 0.8, 20),
+ * (measured 29.5 min); measured 73 min on 2 cores shared with three other jobs (load 9-12), 15-30 min idle. paper: the paper's grid (docs/theory.md §1): r, p in linspace(0.002001, 0.8, 20),
  * n = 128 .. 8192, up to 1,500 epochs with the stop rule.
  */
 export const SCALES: Record<'small' | 'paper', GridSpec> = {
@@ -44,7 +44,7 @@ export const SCALES: Record<'small' | 'paper', GridSpec> = {
 
 export const REPRODUCE_FLAGS: CommandFlags = {
   fields: [
-    { key: 'scale', flag: 'scale', kind: 'enum', choices: ['small', 'paper'], default: 'small', help: `small: ${describeGrid(SCALES.small)}; ${SCALES.small.train.steps} steps of batch ${SCALES.small.train.batch} per trained cell; about 25-30 minutes on 2 cores. paper: ${describeGrid(SCALES.paper)}; up to ${SCALES.paper.train.epochs} epochs (stop rule) per trained cell, the paper's recipe: days to years on a CPU, spread it over a cluster with persian-rug slurm (or sweep --shard i/N and merge); needs --yes to start` },
+    { key: 'scale', flag: 'scale', kind: 'enum', choices: ['small', 'paper'], default: 'small', help: `small: ${describeGrid(SCALES.small)}; ${SCALES.small.train.steps} steps of batch ${SCALES.small.train.batch} per trained cell; an estimated 15-30 minutes on an idle 2-core machine (--dry-run prints the estimate for this one). paper: ${describeGrid(SCALES.paper)}; up to ${SCALES.paper.train.epochs} epochs (stop rule) per trained cell, the paper's recipe: days to years on a CPU, spread it over a cluster with persian-rug slurm (or sweep --shard i/N and merge); needs --yes to start` },
     { key: 'out', flag: 'out', kind: 'string', valueName: 'DIR', defaultText: 'reproduce-SCALE', help: 'output directory' },
     { key: 'workers', flag: 'workers', kind: 'int', min: 0, max: 256, valueName: 'K', defaultText: 'one per core', help: 'trained cells on K worker threads; 0: in this thread' },
     { key: 'dryRun', flag: 'dry-run', kind: 'boolean', help: 'print the plan and the estimate, run nothing' },

@@ -42,6 +42,11 @@ export const POWER_OF_TEN_LABEL =
   `abs(log(datum.value) / LN10 - ${EXPONENT}) < 1e-6 ? '10' + (${EXPONENT} < 0 ? '\u207b' : '') + ` +
   `(abs(${EXPONENT}) >= 10 ? ${SUPERSCRIPT}[floor(abs(${EXPONENT}) / 10)] : '') + ${SUPERSCRIPT}[abs(${EXPONENT}) % 10] : ''`;
 
+/** Vega expression for a log axis over values people read as decimals (r, p): labels at 1 and 3 times each power of
+ * ten (0.001, 0.003, 0.01, 0.03, ...), the other ticks unlabelled, so neighbours never run into each other. */
+const MANTISSA = 'datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9))';
+export const ONE_THREE_LABEL = `abs(${MANTISSA} - 1) < 1e-6 || abs(${MANTISSA} - 3) < 1e-6 ? format(datum.value, '.1~g') : ''`;
+
 /** Four significant digits without trailing zeros (0.002001, 0.1616, 3.2e-5). */
 export function formatNumber(x: number): string {
   if (x === 0 || !Number.isFinite(x)) return String(x);

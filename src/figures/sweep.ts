@@ -2,7 +2,7 @@
 import { linearLoss, optimalSymmetricLoss } from '../theory/index.js';
 import type { Histogram, StatisticName, SweepRecord } from '../sweep/record.js';
 import type { SweepKind } from '../sweep/grid.js';
-import { distinct, figureSpec, formatNumber, listText, logSpace, mean, nearest, PALETTE, POWER_OF_TEN_LABEL, type Figure, type VegaLiteSpec } from './spec.js';
+import { distinct, figureSpec, formatNumber, listText, logSpace, mean, nearest, ONE_THREE_LABEL, PALETTE, POWER_OF_TEN_LABEL, type Figure, type VegaLiteSpec } from './spec.js';
 
 /** A number per record, with the label figures show. */
 export interface Metric {
@@ -201,7 +201,7 @@ export function lossFigure(records: readonly SweepRecord[], axis: LossAxis, at: 
     spec: {
       width: 240, height: 190,
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: xTitle, scale: { type: 'log', nice: false }, axis: { format: '.2~g', labelOverlap: 'greedy' } },
+        x: { field: 'x', type: 'quantitative', title: xTitle, scale: { type: 'log', nice: false }, axis: { labelExpr: ONE_THREE_LABEL, tickCount: 12 } },
         y: { field: 'loss', type: 'quantitative', title: LOSS_TITLE, scale: { type: 'log' }, axis: { labelExpr: POWER_OF_TEN_LABEL, tickCount: 12 } },
         color: { field: 'size', type: 'nominal', title: 'models of size', scale: { domain: sizes, range: colours }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } },
         strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: [...MODEL_STYLE], range: [[1, 0], [6, 3], [1, 0], [2, 2]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, encode: { symbols: { update: { stroke: { value: '#333' }, opacity: { value: 1 } } } } } },

@@ -60,6 +60,10 @@ describe('rendering', () => {
       const e = Number((label.includes('\u207b') ? '-' : '') + [...label.slice(2).replace('\u207b', '')].map((c) => digits.indexOf(c)).join(''));
       expect(Number.isInteger(e) && e >= -12 && e <= 1, label).toBe(true);
     }
+    // the r axes: decimals at 1 and 3 times a power of ten, nothing between
+    const decimals = labels.filter((t) => /^0\.\d+$|^1$/.test(t)).map(Number);
+    expect(decimals.length).toBeGreaterThan(0);
+    for (const x of decimals) expect([1, 3], String(x)).toContain(Math.round(x / 10 ** Math.floor(Math.log10(x) + 1e-9)));
     // no e-notation labels (2e-3, 3e-3, ...) anywhere
     expect(labels.filter((t) => /^\d(\.\d+)?e[-+]?\d+$/.test(t))).toEqual([]);
   }, 60_000);
