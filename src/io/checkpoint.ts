@@ -1,7 +1,7 @@
 // Checkpoint files on disk: checkpointBytes.ts's bytes, written atomically, and their readers.
 import type { TrainCheckpoint } from '../api.js';
 import { readNamedFile, writeFileAtomic } from './runRecord.js';
-import { decodeCheckpoint, decodeCheckpointFile, encodeCheckpoint } from './checkpointBytes.js';
+import { decodeCheckpointFile, encodeCheckpoint } from './checkpointBytes.js';
 
 export { CHECKPOINT_FILE, decodeCheckpoint, decodeCheckpointFile, encodeCheckpoint } from './checkpointBytes.js';
 
@@ -10,7 +10,7 @@ export async function writeCheckpoint(path: string, c: TrainCheckpoint, runId?: 
 }
 
 export async function readCheckpoint(path: string): Promise<TrainCheckpoint> {
-  return decodeCheckpoint(await readNamedFile(path, 'the checkpoint'), path);
+  return (await readCheckpointFile(path)).checkpoint;
 }
 
 export async function readCheckpointFile(path: string): Promise<{ checkpoint: TrainCheckpoint; runId: string | undefined }> {

@@ -42,7 +42,6 @@ export async function createTrainer(input: Partial<TrainConfig>, options: Create
   return new LocalTrainer(model, threads, resume?.lossHistory.slice() ?? []);
 }
 
-
 /**
  * Throws ConfigError when the model's buffers cannot fit: 4 GiB of wasm32 memory (one instance, or the shared
  * memory of the threads build); the js backend is held to the same bound (its typed arrays are as large).
