@@ -3,7 +3,7 @@ export { heapBase } from "./memory";
 export { randomSeed, randomFillU32, randomFillUniform } from "./random";
 export { sampleBatch } from "./sample";
 export { encoderForward, encoderBackward, encoderBackwardScratchBytes } from "./encoder";
-export { decoderForward, decoderBackward, decoderBackwardScratchBytes } from "./decoder";
+export { decoderForward, decoderForwardScratchBytes, decoderBackward, decoderBackwardScratchBytes } from "./decoder";
 export { adamUpdate } from "./adam";
 export { packDecoderPanels } from "./layout";
 export { walshHadamardTransform, walshHadamardTransformBatch, rugDirectMaxActive, rugProject, rugLoss } from "./hadamard";

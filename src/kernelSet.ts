@@ -17,6 +17,11 @@ export function decoderBackwardScratchWords(batch: number, featureStride: number
   return batch + 1 + featureStride + 1 + 4 * batch * featureStride + batch * (Math.ceil(featureStride / 512) + 1);
 }
 
+/** i32 words of scratch decoderForward needs (hidden re-laid 4 samples at a time for the GEMM; unused by the twin). */
+export function decoderForwardScratchWords(batch: number, hiddenStride: number): number {
+  return (batch & ~3) * hiddenStride;
+}
+
 /** Column-panel width of the forward GEMM: about 48K / nHidden floats (a panel of W_out stays in L2), a multiple of 8. */
 export function decoderPanelWidth(nHidden: number, featureStride: number): number {
   return Math.min(featureStride, Math.max(8, Math.floor(49152 / Math.max(nHidden, 1) / 8) * 8));
@@ -43,10 +48,11 @@ export interface KernelSet<B> {
   encoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, offsets: B, indices: B, values: B, dHidden: B, gradWinT: B, accumulate: boolean, scratch: B,
   ): void;
+  /** scratch: decoderForwardScratchWords i32 words. */
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
     hidden: B, woutPanels: B, bias: B, target: B, importance: B,
-    activation: number, slope: number, gradScale: number, dPre: B, featureLoss: B | null,
+    activation: number, slope: number, gradScale: number, dPre: B, featureLoss: B | null, scratch: B,
   ): number;
   decoderBackward(
     batch: number, nFeatures: number, hiddenStride: number, featureStride: number, hidden: B, wout: B, dPre: B,

@@ -1,5 +1,5 @@
 // Specs of assembly/decoder.ts against a scalar loop on a small odd-shaped problem (remainder rows).
-import { decoderForward, decoderBackward, decoderBackwardScratchBytes } from "../decoder";
+import { decoderForward, decoderForwardScratchBytes, decoderBackward, decoderBackwardScratchBytes } from "../decoder";
 
 function ptr<T>(a: T): usize {
   // @ts-ignore: dataStart exists on typed arrays
@@ -20,7 +20,7 @@ describe("decoder", () => {
     const dPre = new Float32Array(batch * fs);
     const featureLoss = new Float64Array(fs);
     // One panel as wide as the row: the panel layout is then plain [hs x fs].
-    const loss = decoderForward(batch, m, hs, fs, fs, ptr(hidden), ptr(woutT), ptr(bias), ptr(target), ptr(importance), 0, 0, 1, ptr(dPre), ptr(featureLoss));
+    const loss = decoderForward(batch, m, hs, fs, fs, ptr(hidden), ptr(woutT), ptr(bias), ptr(target), ptr(importance), 0, 0, 1, ptr(dPre), ptr(featureLoss), ptr(new Float32Array(<i32>(decoderForwardScratchBytes(batch, hs) >> 2))));
     let expected: f64 = 0;
     for (let b = 0; b < batch; b++) {
       for (let i = 0; i < n; i++) {

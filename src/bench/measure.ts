@@ -6,7 +6,7 @@ import type { CreateTrainerOptions } from '../train/trainer.js';
 import { createTrainer } from '../train/trainer.js';
 import { resolveTrainConfig } from '../train/config.js';
 import { host } from '#host';
-import { decoderPanelWidth, type KernelSet } from '../kernelSet.js';
+import { decoderForwardScratchWords, decoderPanelWidth, type KernelSet } from '../kernelSet.js';
 import { WasmKernels } from '../wasm/kernels.js';
 import { ReferenceKernels } from '../reference/kernels.js';
 import { createDenseTrainer } from './dense.js';
@@ -348,9 +348,9 @@ async function probeAndGemm(wasm: CreateTrainerOptions['wasm'], scale: number, r
   const setUp = <Bf>(kk: KernelSet<Bf>) => {
     const put = (v: Float32Array): Bf => { const b = kk.allocate('f32', v.length); kk.write(b, 'f32', v); return b; };
     const h = put(data.hidden), rows = put(data.woutT), b = put(data.bias), x = put(data.target), imp = put(data.importance), d = kk.allocate('f32', B * fs);
-    const w = kk.allocate('f32', hs * fs);
+    const w = kk.allocate('f32', hs * fs), scratch = kk.allocate('i32', decoderForwardScratchWords(B, hs));
     kk.packDecoderPanels(rows, n, m, hs, w, fs, panelWidth, 0, fs);
-    return { call: () => kk.decoderForward(B, m, hs, fs, panelWidth, h, w, b, x, imp, 1, 0, 1, d, null), out: () => kk.readF32(d, B * fs) };
+    return { call: () => kk.decoderForward(B, m, hs, fs, panelWidth, h, w, b, x, imp, 1, 0, 1, d, null, scratch), out: () => kk.readF32(d, B * fs) };
   };
   const fast = setUp(k), reference = setUp(new ReferenceKernels());
   fast.call();

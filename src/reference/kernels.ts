@@ -70,7 +70,7 @@ export class ReferenceKernels implements KernelSet<ReferenceBuffer> {
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
     hidden: ReferenceBuffer, woutPanels: ReferenceBuffer, bias: ReferenceBuffer, target: ReferenceBuffer, importance: ReferenceBuffer,
-    activation: number, slope: number, gradScale: number, dPre: ReferenceBuffer, featureLoss: ReferenceBuffer | null,
+    activation: number, slope: number, gradScale: number, dPre: ReferenceBuffer, featureLoss: ReferenceBuffer | null, _scratch: ReferenceBuffer,
   ): number {
     return decoderForward(batch, nHidden, hiddenStride, featureStride, panelWidth, f32(hidden), f32(woutPanels), f32(bias), f32(target), f32(importance),
       activation, slope, gradScale, f32(dPre), featureLoss as Float64Array | null);

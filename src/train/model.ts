@@ -14,7 +14,7 @@
 // of woutPanels (UpdateShare). Elementwise, so the arithmetic is the same whether the shards and shares run
 // one after the other or on two threads: a two-core run is bit-identical to a one-core run with the same seed.
 import type { AdamMoments, EvaluationResult, ModelWeights, ResolvedTrainConfig } from '../api.js';
-import { decoderBackwardScratchWords, decoderPanelWidth, encoderBackwardScratchWords, type KernelSet } from '../kernelSet.js';
+import { decoderBackwardScratchWords, decoderForwardScratchWords, decoderPanelWidth, encoderBackwardScratchWords, type KernelSet } from '../kernelSet.js';
 import { featureProbabilities, importanceWeights } from './config.js';
 import { initialWeights } from './init.js';
 import { SAMPLE_GAP_TABLE, sampleThresholds } from '../reference/sample.js';
@@ -46,7 +46,7 @@ function modelShape(config: ResolvedTrainConfig): ModelShape {
 
 /** i32 words of the scratch the two backward kernels share (one after the other). */
 function backwardScratchWords(shardBatch: number, n: number, fs: number, hs: number): number {
-  return Math.max(decoderBackwardScratchWords(shardBatch, fs), encoderBackwardScratchWords(shardBatch, n, hs));
+  return Math.max(decoderForwardScratchWords(shardBatch, hs), decoderBackwardScratchWords(shardBatch, fs), encoderBackwardScratchWords(shardBatch, n, hs));
 }
 
 /** Bytes of buffers a model allocates (wasm memory must hold them, below 4 GiB). */
@@ -67,7 +67,7 @@ export interface ShardBuffers<B> {
   dense: B; offsets: B; indices: B; values: B;
   hidden: B; dHidden: B; dPre: B;
   gradWinT: B; gradWout: B; gradBias: B;
-  /** decoderBackward's scratch, then encoderBackward's (backwardScratchWords). */
+  /** decoderForward's scratch, then decoderBackward's, then encoderBackward's (backwardScratchWords). */
   backwardScratch: B;
 }
 
@@ -109,7 +109,7 @@ function forwardShard<B>(
   k.sampleBatch(key[0], key[1], firstSample, count, n, fs, plan.thresholds, s.dense, s.offsets, s.indices, s.values);
   k.encoderForward(count, hs, s.offsets, s.indices, s.values, plan.winT, s.hidden);
   return k.decoderForward(count, m, hs, fs, plan.panelWidth, s.hidden, plan.woutPanels, plan.bias, s.dense, plan.importance,
-    plan.activationCode, plan.leakySlope, gradScale, s.dPre, featureLoss);
+    plan.activationCode, plan.leakySlope, gradScale, s.dPre, featureLoss, s.backwardScratch);
 }
 
 /** One shard's share of training step `step`: forward and backward into its own gradients; returns its loss sum. */

@@ -84,10 +84,10 @@ export class WasmKernels implements KernelSet<number> {
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
     hidden: number, woutPanels: number, bias: number, target: number, importance: number,
-    activation: number, slope: number, gradScale: number, dPre: number, featureLoss: number | null,
+    activation: number, slope: number, gradScale: number, dPre: number, featureLoss: number | null, scratch: number,
   ): number {
     return this.exports.decoderForward(batch, nHidden, hiddenStride, featureStride, panelWidth, hidden, woutPanels, bias, target, importance,
-      activation, slope, gradScale, dPre, featureLoss ?? 0);
+      activation, slope, gradScale, dPre, featureLoss ?? 0, scratch);
   }
 
   decoderBackward(

@@ -23,8 +23,9 @@ export interface KernelExports extends Pick<KernelSet<number>, SameAsKernelSet> 
   decoderForward(
     batch: number, nHidden: number, hiddenStride: number, featureStride: number, panelWidth: number,
     hiddenPtr: number, woutPanelsPtr: number, biasPtr: number, targetPtr: number, importancePtr: number,
-    activation: number, slope: number, gradScale: number, dPrePtr: number, featureLossPtr: number,
+    activation: number, slope: number, gradScale: number, dPrePtr: number, featureLossPtr: number, scratchPtr: number,
   ): number;
+  decoderForwardScratchBytes(batch: number, hiddenStride: number): number;
   decoderBackwardScratchBytes(batch: number, featureStride: number): number;
   encoderBackwardScratchBytes(batch: number, nFeatures: number, hiddenStride: number): number;
   peakProbe(iterations: number, seed: number): number;

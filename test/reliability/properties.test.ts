@@ -3,7 +3,7 @@
 // Runs are seeded (FC_SEED, default fixed) so the suite is reproducible; set FC_SEED to explore other cases.
 import { beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
+import { decoderBackwardScratchWords, decoderForwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { packDecoderPanels as packDecoderPanelsTwin, panelOffset } from '../../src/reference/layout.js';
 import { ConfigError, resolveTrainConfig, TRAIN_SCHEMA } from '../../src/train/config.js';
@@ -116,7 +116,7 @@ describe('every kernel equals its twin on random shapes and values', () => {
         const dPre = k.allocate('f32', s.batch * s.fs);
         const featureLoss = perFeature ? k.allocate('f64', s.fs) : null;
         if (featureLoss) k.zero(featureLoss, 'f64', s.fs);
-        const loss = k.decoderForward(s.batch, s.m, s.hs, s.fs, panelWidth, hidden, put(k, 'f32', woutPanels), bias, x.dense, importance, activation, slope, 2 / (s.batch * s.n), dPre, featureLoss);
+        const loss = k.decoderForward(s.batch, s.m, s.hs, s.fs, panelWidth, hidden, put(k, 'f32', woutPanels), bias, x.dense, importance, activation, slope, 2 / (s.batch * s.n), dPre, featureLoss, k.allocate('i32', decoderForwardScratchWords(s.batch, s.hs)));
         return { loss, dPre: k.readF32(dPre, s.batch * s.fs), featureLoss: featureLoss ? k.readF64(featureLoss, s.fs) : new Float64Array(0) };
       };
       const w = run(wasm), r = run(referenceKernels);

@@ -1,6 +1,6 @@
 // Backward kernels against central finite differences of an independent f64 loss on a tiny model.
 import { describe, expect, test } from 'vitest';
-import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
+import { decoderBackwardScratchWords, decoderForwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { activationValue } from '../../src/reference/activation.js';
 import { GRADIENT } from '../tolerance.js';
@@ -39,7 +39,7 @@ function gradients<B>(k: KernelSet<B>, code: number) {
   k.sampleBatch(3, 4, 0, batch, n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(batch, hs, offsets, indices, values, bWinT, hidden);
   k.packDecoderPanels(bWout, n, m, hs, bWoutPanels, fs, 8, 0, fs);
-  const loss = k.decoderForward(batch, m, hs, fs, 8, hidden, bWoutPanels, bBias, dense, bImp, code, slope, 2 / (batch * n), dPre, null) / (batch * n);
+  const loss = k.decoderForward(batch, m, hs, fs, 8, hidden, bWoutPanels, bBias, dense, bImp, code, slope, 2 / (batch * n), dPre, null, k.allocate('i32', decoderForwardScratchWords(batch, hs))) / (batch * n);
   k.decoderBackward(batch, n, hs, fs, hidden, bWout, dPre, gWout, gBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(batch, fs)));
   k.encoderBackward(batch, n, hs, offsets, indices, values, dHidden, gWinT, false, k.allocate('i32', encoderBackwardScratchWords(batch, n, hs)));
   const gw = k.readF32(gWinT, n * hs), go = k.readF32(gWout, n * hs);

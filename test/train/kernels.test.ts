@@ -1,6 +1,6 @@
 // Every wasm kernel against its TS twin through the shared KernelSet, on random shapes incl. non-multiples of the SIMD width.
 import { describe, expect, test } from 'vitest';
-import { decoderBackwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
+import { decoderBackwardScratchWords, decoderForwardScratchWords, encoderBackwardScratchWords, type KernelSet } from '../../src/kernelSet.js';
 import { sampleThresholds } from '../../src/reference/sample.js';
 import { KERNEL, expectClose } from '../tolerance.js';
 import { put, referenceKernels, testValues, wasmKernels } from '../helpers.js';
@@ -49,7 +49,7 @@ function chain<B>(k: KernelSet<B>, s: Shape, activation: number): Record<string,
   k.zero(featureLoss, 'f64', fs);
   const nnz = k.sampleBatch(5, 6, 1000, s.batch, s.n, fs, thresholds, dense, offsets, indices, values);
   k.encoderForward(s.batch, hs, offsets, indices, values, winT, hidden);
-  const loss = k.decoderForward(s.batch, s.m, hs, fs, panelWidth, hidden, woutPanels, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss);
+  const loss = k.decoderForward(s.batch, s.m, hs, fs, panelWidth, hidden, woutPanels, bias, dense, importance, activation, 0.05, 2 / (s.batch * s.n), dPre, featureLoss, k.allocate('i32', decoderForwardScratchWords(s.batch, hs)));
   k.decoderBackward(s.batch, s.n, hs, fs, hidden, woutRows, dPre, gradWout, gradBias, dHidden, true, k.allocate('i32', decoderBackwardScratchWords(s.batch, fs)));
   k.encoderBackward(s.batch, s.n, hs, offsets, indices, values, dHidden, gradWinT, false, k.allocate('i32', encoderBackwardScratchWords(s.batch, s.n, hs)));
   const gradWinTOnce = k.readF32(gradWinT, s.n * hs);
@@ -102,10 +102,39 @@ describe('scratch sizes', () => {
   test('the host allocates what the kernels lay out (words = bytes / 4)', async () => {
     const k = await wasmKernels();
     for (const [batch, n, fs, hs] of [[1, 1, 8, 4], [33, 67, 72, 20], [9, 1100, 1104, 32], [512, 512, 512, 128], [512, 2048, 2048, 512]]) {
+      expect(decoderForwardScratchWords(batch, hs) * 4).toBe(k.exports.decoderForwardScratchBytes(batch, hs));
       expect(decoderBackwardScratchWords(batch, fs) * 4).toBe(k.exports.decoderBackwardScratchBytes(batch, fs));
       expect(encoderBackwardScratchWords(batch, n, hs) * 4).toBe(k.exports.encoderBackwardScratchBytes(batch, n, hs));
     }
   });
+});
+
+describe('decoderForward sums every pre-activation in k order, in f32', () => {
+  // pre[b, i] = bias[i] + h[b, 0] w[0, i] + h[b, 1] w[1, i] + ... as one f32 sum in k order, whatever the panels,
+  // the 4-sample groups (re-laid in scratch) or the remainder rows; identity activation, importance 1, target 0 and
+  // gradScale 1 make dPre = pre exactly, so it must equal a plain sequential f32 loop bit for bit.
+  for (const [batch, n, m, panelWidth] of [[7, 40, 30, 16], [9, 520, 98, 64], [4, 24, 3, 8], [1, 8, 5, 8]] as const) {
+    test(`batch ${batch}, n ${n}, m ${m}, panels of ${panelWidth}`, async () => {
+      const k = await wasmKernels();
+      const fs = Math.ceil(n / 8) * 8, hs = Math.ceil(m / 4) * 4;
+      const hidden = new Float32Array(batch * hs), wout = new Float32Array(n * hs), bias = new Float32Array(fs);
+      const h = testValues(batch * m, 31), w = testValues(n * m, 32), c = testValues(n, 33);
+      for (let b = 0; b < batch; b++) for (let kk = 0; kk < m; kk++) hidden[b * hs + kk] = h[b * m + kk];
+      for (let i = 0; i < n; i++) { bias[i] = c[i]; for (let kk = 0; kk < m; kk++) wout[i * hs + kk] = w[i * m + kk]; }
+      const panels = k.allocate('f32', hs * fs), dPre = k.allocate('f32', batch * fs);
+      k.packDecoderPanels(put(k, 'f32', wout), n, m, hs, panels, fs, panelWidth, 0, fs);
+      k.decoderForward(batch, m, hs, fs, panelWidth, put(k, 'f32', hidden), panels, put(k, 'f32', bias), put(k, 'f32', new Float32Array(batch * fs)),
+        put(k, 'f32', new Float32Array(fs).fill(1)), 1, 0, 1, dPre, null, k.allocate('i32', decoderForwardScratchWords(batch, hs)));
+      const f = Math.fround;
+      const expected = new Float32Array(batch * fs);
+      for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) {
+        let a = bias[i];
+        for (let kk = 0; kk < m; kk++) a = f(a + f(hidden[b * hs + kk] * wout[i * hs + kk]));
+        expected[b * fs + i] = a;
+      }
+      expect(Array.from(k.readF32(dPre, batch * fs))).toEqual(Array.from(expected));
+    });
+  }
 });
 
 describe('decoderBackward sums every output in index order, in f32', () => {
