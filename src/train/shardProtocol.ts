@@ -9,8 +9,8 @@
 //   f64 at byte 32: the shard's loss sum.
 // A step: main writes step and command and bumps the request count; both threads run their shard; main waits
 // for shard = request, then sets go = request; both run their update share; main waits for done = request.
-// Waits spin briefly before sleeping in Atomics.wait (a hand-off inside a step would otherwise cost a futex
-// wake-up, tens of microseconds, several times a step).
+// Waits spin up to SPIN_MS before sleeping in Atomics.wait (a hand-off inside a step would otherwise cost a
+// wake-up of a sleeping thread several times a step).
 import { host } from '#host';
 import type { ShardPlan } from './model.js';
 
@@ -22,23 +22,32 @@ export const REQUEST = 0, DONE = 1, COMMAND = 2, STEP = 3, ERROR = 4, SHARD = 5,
 export const SHARD_READY = 'persian-rug:shard-ready';
 /** A shard takes milliseconds; a worker silent this long has died. */
 export const WAIT_LIMIT_MS = 120_000;
-/** Polls before sleeping: about 50-100 microseconds. */
-const SPIN_POLLS = 20_000;
+/**
+ * How long a wait spins before it sleeps in Atomics.wait. A thread that sleeps lets its core idle; waking it costs
+ * a futex wake-up and, on a virtual machine, the hypervisor's wake-up of an idle vCPU, on the step's critical path.
+ * Most of a step's hand-offs wait less than this; longer waits (between runs, between progress reports) still
+ * sleep. The trade OpenMP runtimes make (KMP_BLOCKTIME, GOMP_SPINCOUNT). Measured on the 2-vCPU VM of
+ * bench/README.md against the earlier 50-100 microseconds of spinning: 400 notebook steps on two threads, ten
+ * back-to-back pairs, median 1.08x (0.87-1.5x: that machine's speed drifts more than this between runs).
+ */
+export const SPIN_MS = 2;
 
 /**
  * Waits until control[index] is `value` (spinning first); false if limitMs passed (Infinity: never). Where this
  * thread may not block (a browser's main thread) it only spins.
  */
-export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity): boolean {
-  for (let i = 0; i < SPIN_POLLS; i++) if (Atomics.load(control, index) === value) return true;
-  const started = Date.now();
+export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity, spinMs = SPIN_MS): boolean {
+  if (Atomics.load(control, index) === value) return true;
+  const started = performance.now();
   const block = host.canBlock();
-  for (let polls = 0; ; polls++) {
+  for (let polls = 1; ; polls++) {
     const seen = Atomics.load(control, index);
     if (seen === value) return true;
-    if (block) {
-      if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && Date.now() - started > limitMs) return false;
-    } else if (polls % SPIN_POLLS === 0 && Date.now() - started > limitMs) return false;
+    if (polls % 1024 !== 0) continue;
+    const waited = performance.now() - started;
+    if (block && waited >= spinMs) {
+      if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && performance.now() - started > limitMs) return false;
+    } else if (waited > limitMs) return false;
   }
 }
 
