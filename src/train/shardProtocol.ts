@@ -29,19 +29,16 @@ export const WAIT_LIMIT_MS = 120_000;
  * sleep. The trade OpenMP runtimes make (KMP_BLOCKTIME, GOMP_SPINCOUNT). Measured on the 2-vCPU VM of
  * bench/README.md against the earlier 50-100 microseconds of spinning: 400 notebook steps on two threads, ten
  * back-to-back pairs, median 1.08x (0.87-1.5x: that machine's speed drifts more than this between runs).
- */
-export const SPIN_MS = 2;
-/**
  * In a browser the page's UI thread shares the cores with both training threads: there the waits sleep after
  * 0.1 ms as before (the browser test's UI-responsiveness check in Firefox failed once on 2 cores with 2 ms spins).
  */
-export const BROWSER_SPIN_MS = 0.1;
+const SPIN_MS = host.name === 'browser' ? 0.1 : 2;
 
 /**
  * Waits until control[index] is `value` (spinning first); false if limitMs passed (Infinity: never). Where this
  * thread may not block (a browser's main thread) it only spins.
  */
-export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity, spinMs = host.name === 'browser' ? BROWSER_SPIN_MS : SPIN_MS): boolean {
+export function waitForValue(control: Int32Array, index: number, value: number, limitMs = Infinity): boolean {
   if (Atomics.load(control, index) === value) return true;
   const started = performance.now();
   const block = host.canBlock();
@@ -50,7 +47,7 @@ export function waitForValue(control: Int32Array, index: number, value: number, 
     if (seen === value) return true;
     if (polls % 1024 !== 0) continue;
     const waited = performance.now() - started;
-    if (block && waited >= spinMs) {
+    if (block && waited >= SPIN_MS) {
       if (Atomics.wait(control, index, seen, 1000) === 'timed-out' && performance.now() - started > limitMs) return false;
     } else if (waited > limitMs) return false;
   }
