@@ -2,6 +2,8 @@
 // W. Everything that takes more than a few milliseconds runs here, so the page's main thread stays responsive.
 import { expose, transfer } from 'comlink';
 import type { ModelWeights } from 'persian-rug';
+import type { WeightFactors } from 'persian-rug/theory';
+import { matrixColours } from './matrix.js';
 import { parseResults, runHistogramFigure, runLossFigure, sweepFigures, type Figure, type RunSummary } from 'persian-rug/figures';
 import {
   constantLoss, linearLoss, mmseLoss, modelStatistics, optimalSymmetricLoss, sampledRowIndices, weightBlock, weightRow, zeroLoss,
@@ -131,6 +133,17 @@ async function rug(n: number, m: number, p: number, seed: number, samples: numbe
   }
 }
 
+/**
+ * The image of W = W_out W_in for factors cut to the rows and columns shown (the train section's top-left block):
+ * RGBA pixels on the symmetric scale max |W_ij| of the block.
+ */
+function weightImage(w: WeightFactors): { rgba: Uint8ClampedArray<ArrayBuffer>; scale: number } {
+  const block = weightBlock(w, 0, w.nFeatures, 0, w.nFeatures, new Float64Array(w.nFeatures * w.nFeatures));
+  const scale = block.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+  const rgba = matrixColours(block, scale);
+  return transfer({ rgba, scale }, [rgba.buffer]);
+}
+
 const models = new Map<string, ModelWeights>();
 
 /**
@@ -185,6 +198,7 @@ const api = {
   rug,
   setModel(key: string, weights: ModelWeights) { models.set(key, weights); },
   modelBlock,
+  weightImage,
   /** max |W_ij| over i != j on a sample of rows (the colour scale of a trained W beside the rug) */
   modelScale(key: string): number {
     const w = models.get(key);

@@ -3,7 +3,7 @@
 // n x n matrix), beside a trained model of the same (n, m, p) at the same view and colour scale.
 import { createWorkerTrainer } from 'persian-rug';
 import { drawColorbar, drawMatrix } from './matrix.js';
-import { $, fmt } from './format.js';
+import { $, fmt, grouped } from './format.js';
 import { getParam, setParams, viewNumbers } from './state.js';
 import { addRun, compute, kernels, pageRuns, type PageRun } from './shared.js';
 import type { RugResult } from './compute.js';
@@ -94,7 +94,7 @@ async function build(): Promise<void> {
   if (!(r > 0 && r <= 1)) throw new Error(`r = ${r} is not in (0, 1]`);
   if (!(Number.isInteger(samples) && samples >= 2 && samples <= 1_000_000)) throw new Error(`samples = ${samples} is not an integer in [2, 1000000]`);
   setParams({ n, m, p, seed });
-  say(`building the rug n = ${n}, m = ${m}, p = ${p} and measuring its loss on ${samples.toLocaleString('en')} samples ...`);
+  say(`building the rug n = ${n}, m = ${m}, p = ${p} and measuring its loss on ${grouped(samples)} samples ...`);
   $<HTMLButtonElement>('rug-build').disabled = true;
   try {
     rug = await compute('rug').rug(n, m, p, seed, samples);
@@ -105,7 +105,7 @@ async function build(): Promise<void> {
   for (let k = 1; k < rug.kernel.length; k++) rugScale = Math.max(rugScale, Math.abs(rug.kernel[k]));
   rugScale ||= 1;
   const z = (rug.loss - rug.theoryLoss) / rug.lossStdErr;
-  say(`n ${n}, m ${m} (r ${fmt(m / n)}), p ${p}: A = ${fmt(rug.A)}, μ = ${fmt(rug.mu)} (theory fit) · Monte-Carlo loss ${fmt(rug.loss, 5)} ± ${fmt(rug.lossStdErr, 2)} (${rug.samples.toLocaleString('en')} samples, ${rug.backend}) · L*(p, r) ${fmt(rug.theoryLoss, 5)} · (loss - L*) / s.e. = ${z.toFixed(1)} · ${rug.seconds.toFixed(1)} s`);
+  say(`n ${n}, m ${m} (r ${fmt(m / n)}), p ${p}: A = ${fmt(rug.A)}, μ = ${fmt(rug.mu)} (theory fit) · Monte-Carlo loss ${fmt(rug.loss, 5)} ± ${fmt(rug.lossStdErr, 2)} (${grouped(rug.samples)} samples, ${rug.backend}) · L*(p, r) ${fmt(rug.theoryLoss, 5)} · (loss - L*) / s.e. = ${z.toFixed(1)} · ${rug.seconds.toFixed(1)} s`);
   Object.assign(document.body.dataset, { rugLoss: String(rug.loss), rugStdErr: String(rug.lossStdErr), rugTheory: String(rug.theoryLoss), rugA: String(rug.A), rugMu: String(rug.mu), rugConfig: JSON.stringify({ n, m, p, seed, samples }) });
   const saved = viewNumbers(3);
   view = saved && saved[2] <= n ? { row: saved[0], col: saved[1], size: saved[2] } : { row: 0, col: 0, size: Math.min(n, 64) };

@@ -10,8 +10,8 @@ export const kernels: Promise<WebAssembly.Module> = WebAssembly.compileStreaming
 
 const workers = new Map<string, Remote<ComputeApi>>();
 
-/** A compute worker per job kind (theory, statistics, rug, figures), started on first use, so one job never queues behind another. */
-export function compute(kind: 'theory' | 'statistics' | 'rug' | 'figures'): Remote<ComputeApi> {
+/** A compute worker per job kind (theory, statistics, rug, figures, the W image), started on first use, so one job never queues behind another. */
+export function compute(kind: 'theory' | 'statistics' | 'rug' | 'figures' | 'image'): Remote<ComputeApi> {
   let remote = workers.get(kind);
   if (!remote) {
     const worker = new Worker(new URL('./compute.ts', import.meta.url), { type: 'module', name: `compute-${kind}` });

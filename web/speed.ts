@@ -4,7 +4,7 @@
 // report as the CLI prints it (formatBenchReport), with the browser's name and core count.
 import { hardwareConcurrency } from 'persian-rug';
 import type { BenchMode, BenchReport } from 'persian-rug/bench';
-import { $, fmt } from './format.js';
+import { $, fmt, grouped } from './format.js';
 import { kernels } from './shared.js';
 import { getParam, setParams } from './state.js';
 import type { BenchMessage, BenchRequest } from './benchWorker.js';
@@ -30,8 +30,8 @@ function showReport(report: BenchReport, lines: string[]): void {
   for (const s of report.shapes) {
     s.rows.forEach((r, i) => {
       rows.push(`<tr data-kind="${r.kind}" data-threads="${r.threads}"><td>${i ? '' : `${s.shape.name} (n ${s.shape.nFeatures}, m ${s.shape.nHidden}, p ${s.shape.featureProbability})`}</td>`
-        + `<td>${r.implementation}</td><td>${r.steps[0]}–${r.steps[1]}</td><td>${r.batch}</td><td>${Math.round(r.samplesPerSecond.median).toLocaleString('en')}</td>`
-        + `<td>${Math.round(r.samplesPerSecond.best).toLocaleString('en')}</td><td>${fmt(100 * r.fractionOfBound, 3)}%</td></tr>`);
+        + `<td>${r.implementation}</td><td>${r.steps[0]}–${r.steps[1]}</td><td>${r.batch}</td><td>${grouped(r.samplesPerSecond.median)}</td>`
+        + `<td>${grouped(r.samplesPerSecond.best)}</td><td>${fmt(100 * r.fractionOfBound, 3)}%</td></tr>`);
     });
   }
   body.innerHTML = rows.join('');

@@ -8,11 +8,12 @@ import {
   resolveTrainConfig, weightsFingerprint, CHECKPOINT_FILE, RUN_RECORD_FILE, WEIGHTS_FILE,
 } from 'persian-rug';
 import type { ModelWeights, ResolvedTrainConfig, TrainCheckpoint, TrainConfig, TrainProgress, TrainResult, WorkerTrainer } from 'persian-rug';
-import { constantLoss, linearLoss, weightBlock } from 'persian-rug/theory';
+import { constantLoss, linearLoss } from 'persian-rug/theory';
 import { histogramChart, lineChart, type LineChartSpec } from './charts.js';
-import { drawColorbar, drawMatrix } from './matrix.js';
-import { $, download, duration, fmt } from './format.js';
+import { drawColorbar, putMatrix } from './matrix.js';
+import { $, download, duration, fmt, grouped } from './format.js';
 import { getParam, setParams } from './state.js';
+import { transfer } from 'comlink';
 import { addRun, compute, kernels } from './shared.js';
 import type { StatisticsSummary } from './compute.js';
 import type { RunSummary } from 'persian-rug/figures';
@@ -135,14 +136,32 @@ function queueLoss(): void {
   setTimeout(() => requestAnimationFrame(() => { chartQueued = false; lastLossDraw = performance.now(); drawLoss(); }), Math.max(0, lastLossDraw + LOSS_REDRAW_MS - performance.now()));
 }
 
-function showWeights(w: ModelWeights, step: number): void {
-  const size = Math.min(BLOCK, w.nFeatures);
-  const block = weightBlock(w, 0, size, 0, size, new Float64Array(size * size));
-  const scale = block.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
-  drawMatrix($<HTMLCanvasElement>('weights'), block, size, size, scale);
-  $('scale-low').textContent = fmt(-scale);
-  $('scale-high').textContent = fmt(scale);
-  $('weights-caption').textContent = `W = W_out W_in, top-left ${size} x ${size} block at step ${step} (red > 0, blue < 0, scale ±${fmt(scale)}).`;
+/** The W image of the newest request shown (an older one that arrives late is dropped). */
+let weightsShown = 0;
+
+/**
+ * The top-left BLOCK x BLOCK block of W = W_out W_in as an image: the main thread cuts out the rows of W_out and the
+ * columns of W_in it needs (BLOCK m numbers each); the compute worker forms the block (BLOCK^2 m multiply-adds) and its
+ * colours, so a large m or a cold JIT never makes a long task here.
+ */
+async function showWeights(w: ModelWeights, step: number): Promise<void> {
+  const ticket = ++weightsShown;
+  const size = Math.min(BLOCK, w.nFeatures), m = w.nHidden;
+  const win = new Float32Array(m * size);
+  for (let k = 0; k < m; k++) win.set(w.win.subarray(k * w.nFeatures, k * w.nFeatures + size), k * size);
+  const wout = w.wout.slice(0, size * m);
+  let image;
+  try {
+    image = await compute('image').weightImage(transfer({ nFeatures: size, nHidden: m, win, wout }, [win.buffer, wout.buffer]));
+  } catch (error) {
+    console.error('W image failed:', error);
+    return;
+  }
+  if (ticket !== weightsShown) return;
+  putMatrix($<HTMLCanvasElement>('weights'), image.rgba, size, size);
+  $('scale-low').textContent = fmt(-image.scale);
+  $('scale-high').textContent = fmt(image.scale);
+  $('weights-caption').textContent = `W = W_out W_in, top-left ${size} x ${size} block at step ${step} (red > 0, blue < 0, scale ±${fmt(image.scale)}).`;
 }
 
 /** Statistics in the compute worker; while one is running only the newest request waits. */
@@ -182,7 +201,7 @@ function showStatistics(s: StatisticsSummary): void {
     xLabel: 'off-diagonal W_ij', lo: s.histogram.lo, hi: s.histogram.hi, counts: s.histogram.counts,
     gaussian: { mean: s.offDiagonal.mean, sd }, width: 460, height: 300,
   });
-  $('histogram-caption').textContent = `Off-diagonal W_ij of ${s.interference.rows} sampled rows (${s.histogram.total.toLocaleString('en')} entries) against the Gaussian of the same mean and variance: skewness ${fmt(s.offDiagonal.skewness, 3)}, excess kurtosis ${fmt(s.offDiagonal.excessKurtosis, 3)} (0 and 0 for a Gaussian).`;
+  $('histogram-caption').textContent = `Off-diagonal W_ij of ${s.interference.rows} sampled rows (${grouped(s.histogram.total)} entries) against the Gaussian of the same mean and variance: skewness ${fmt(s.offDiagonal.skewness, 3)}, excess kurtosis ${fmt(s.offDiagonal.excessKurtosis, 3)} (0 and 0 for a Gaussian).`;
   document.body.dataset.statsReady = String(Number(document.body.dataset.statsReady ?? 0) + 1);
 }
 
@@ -238,8 +257,8 @@ function pOf(config: ResolvedTrainConfig): number {
 async function finish(result: TrainResult, weights: ModelWeights, checkpoint?: TrainCheckpoint): Promise<void> {
   const c = result.config;
   current = { ...current!, result, weights, checkpoint };
-  showWeights(weights, result.steps);
   requestStatistics(weights, pOf(c), c.bias);
+  await showWeights(weights, result.steps);
   await nextTask();
   const hash = weightsFingerprint(weights);
   await nextTask();
@@ -264,13 +283,13 @@ async function runTrainer(t: WorkerTrainer): Promise<void> {
     const due = progress.step - lastImageStep >= REFRESH_STEPS || performance.now() - lastImageTime > REFRESH_SECONDS * 1000;
     if (due && !fetching && progress.step < progress.totalSteps) {
       fetching = true; lastImageStep = progress.step; lastImageTime = performance.now();
-      t.weights().then((w) => { showWeights(w, progress.step); requestStatistics(w, pOf(c), c.bias); }, () => undefined).finally(() => { fetching = false; });
+      t.weights().then((w) => { void showWeights(w, progress.step); requestStatistics(w, pOf(c), c.bias); }, () => undefined).finally(() => { fetching = false; });
     }
     const rate = (progress.step - startStep) / Math.max(1e-9, progress.seconds);
     const eta = (progress.totalSteps - progress.step) / rate;
     if (performance.now() - lastStatus < STATUS_EVERY_MS && progress.step < progress.totalSteps) return;
     lastStatus = performance.now();
-    status(`step ${progress.step} / ${progress.totalSteps} · loss ${fmt(progress.loss)} · ${fmt(rate, 3)} steps/s · ${Math.round(rate * c.batch).toLocaleString('en')} samples/s · ETA ${duration(eta)}${c.epochs !== undefined ? ' (or sooner: stop rule)' : ''}`);
+    status(`step ${progress.step} / ${progress.totalSteps} · loss ${fmt(progress.loss)} · ${fmt(rate, 3)} steps/s · ${grouped(rate * c.batch)} samples/s · ETA ${duration(eta)}${c.epochs !== undefined ? ' (or sooner: stop rule)' : ''}`);
   };
   // About 200 points per curve, and a report at least every ~100 ms of work (a step costs ~ batch n m / 1e9 s).
   const stepSeconds = (c.batch * c.nFeatures * c.nHidden) / 1e9;
@@ -319,7 +338,7 @@ async function train(input: Partial<TrainConfig>, start?: Loaded): Promise<void>
   drawLoss();
   trainer = await createWorkerTrainer(input, resume ? { wasm: await kernels, resume } : { wasm: await kernels, weights: start?.weights });
   const w0 = await trainer.weights();
-  showWeights(w0, 0);
+  void showWeights(w0, 0);
   await runTrainer(trainer);
 }
 
