@@ -55,8 +55,8 @@ export function benchPlan(mode: BenchMode): { shapes: BenchShape[]; repeats: num
   }
   if (mode === 'quick') {
     return { repeats: 3, probeRounds: 3, shapes: [
-      { ...notebook, steps: 100, splitAt: 50, twinSteps: 2, denseSteps: 1, slowBatch: 256, peerSteps: 40 },
-      { ...large, steps: 8, twinSteps: 1, denseSteps: 1, slowBatch: 32, peerSteps: 8 },
+      { ...notebook, steps: 60, splitAt: 30, twinSteps: 2, denseSteps: 1, slowBatch: 256, peerSteps: 30 },
+      { ...large, steps: 4, twinSteps: 1, denseSteps: 1, slowBatch: 16, peerSteps: 4 },
     ] };
   }
   return { repeats: 2, probeRounds: 1, shapes: [
