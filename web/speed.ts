@@ -10,7 +10,7 @@ import { getParam, setParams } from './state.js';
 import type { BenchMessage, BenchRequest } from './benchWorker.js';
 
 const MODES: Record<BenchMode, string> = {
-  quick: 'quick: about 30 s (bench --quick)',
+  quick: 'quick: under a minute (bench --quick)',
   full: 'full: about half an hour (bench)',
   tiny: 'tiny: seconds, a smoke test (bench --tiny)',
 };

@@ -12,7 +12,7 @@ import { parseCommand, usageText, type CommandFlags } from './flags.js';
 
 export const BENCH_FLAGS: CommandFlags = {
   fields: [
-    { key: 'quick', flag: 'quick', kind: 'boolean', help: 'short windows, 3 rounds, PyTorch on 1 thread only: about 30 s on an idle 2-core machine' },
+    { key: 'quick', flag: 'quick', kind: 'boolean', help: 'short windows, 3 rounds, PyTorch on 1 thread only: 30-50 s on an idle 2-core machine' },
     { key: 'tiny', flag: 'tiny', kind: 'boolean', help: 'a toy shape, 2 rounds: a few seconds (a smoke test)' },
     { key: 'repeats', flag: 'repeats', kind: 'int', min: 1, max: 100, defaultText: '5; --quick 3', help: 'interleaved timed rounds' },
     { key: 'torch', flag: 'torch', negatedFlag: 'no-torch', kind: 'boolean', default: true, help: 'leave PyTorch out' },
