@@ -77,31 +77,35 @@ export function checkWeights(name: string, weights: unknown, config: ResolvedTra
   };
 }
 
-/** Checks a checkpoint object given to createTrainer({ resume }) as decodeCheckpoint checks a file. */
-export function checkCheckpoint(value: unknown): TrainCheckpoint {
-  if (!isObject(value)) throw new ConfigError(`resume = ${shown(value)} is not a checkpoint (trainer.checkpoint() or readCheckpoint(...))`);
+/**
+ * Checks a checkpoint: the object given to createTrainer({ resume }), and what decodeCheckpointFile read from a file
+ * (label 'checkpoint'): a valid config, a step equal to the number of losses, finite losses, every tensor of the
+ * config's size and finite. `label` names it in messages.
+ */
+export function checkCheckpoint(value: unknown, label = 'resume'): TrainCheckpoint {
+  if (!isObject(value)) throw new ConfigError(`${label} = ${shown(value)} is not a checkpoint (trainer.checkpoint() or readCheckpoint(...))`);
   const missing = ['config', 'step', 'weights', 'adam', 'lossHistory'].filter((k) => value[k] === undefined);
-  if (missing.length) throw new ConfigError(`resume is not a checkpoint: it has no ${missing.join(', ')} (make one with trainer.checkpoint())`);
+  if (missing.length) throw new ConfigError(`${label} is not a checkpoint: it has no ${missing.join(', ')} (make one with trainer.checkpoint())`);
   let config: ResolvedTrainConfig;
   try {
     config = resolveTrainConfig(value.config as ResolvedTrainConfig);
   } catch (error) {
-    throw new ConfigError(`resume.config is not valid: ${(error as Error).message}`);
+    throw new ConfigError(`${label}.config is not valid: ${(error as Error).message}`);
   }
   const step = value.step;
-  if (!(Number.isInteger(step) && (step as number) >= 0)) throw new ConfigError(`resume.step = ${shown(step)} is not an integer >= 0`);
+  if (!(Number.isInteger(step) && (step as number) >= 0)) throw new ConfigError(`${label}.step = ${shown(step)} is not an integer >= 0`);
   const history = value.lossHistory;
-  if (!Array.isArray(history) || history.length !== step) throw new ConfigError(`resume.lossHistory has ${Array.isArray(history) ? history.length : 0} losses; step ${step} needs ${step}`);
+  if (!Array.isArray(history) || history.length !== step) throw new ConfigError(`${label}.lossHistory has ${Array.isArray(history) ? history.length : 0} losses; step ${step} needs ${step}`);
   const bad = history.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
-  if (bad >= 0) throw new ConfigError(`resume.lossHistory[${bad}] = ${shown(history[bad])} is not a finite number`);
-  const weights = checkWeights('resume.weights', value.weights, config);
+  if (bad >= 0) throw new ConfigError(`${label}.lossHistory[${bad}] = ${shown(history[bad])} is not a finite number`);
+  const weights = checkWeights(`${label}.weights`, value.weights, config);
   const adam = value.adam;
-  if (!isObject(adam)) throw new ConfigError(`resume.adam = ${shown(adam)} is not the Adam state { win, wout, bias }`);
+  if (!isObject(adam)) throw new ConfigError(`${label}.adam = ${shown(adam)} is not the Adam state { win, wout, bias }`);
   const n = config.nFeatures, m = config.nHidden;
   const moments = (key: 'win' | 'wout' | 'bias', length: number, what: string): AdamMoments => {
     const a = adam[key];
-    if (!isObject(a)) throw new ConfigError(`resume.adam.${key} = ${shown(a)} is not { moment, velocity }`);
-    return { moment: finiteArray(`resume.adam.${key}.moment`, a.moment, length, what), velocity: finiteArray(`resume.adam.${key}.velocity`, a.velocity, length, what) };
+    if (!isObject(a)) throw new ConfigError(`${label}.adam.${key} = ${shown(a)} is not { moment, velocity }`);
+    return { moment: finiteArray(`${label}.adam.${key}.moment`, a.moment, length, what), velocity: finiteArray(`${label}.adam.${key}.velocity`, a.velocity, length, what) };
   };
   return {
     config, step: step as number, lossHistory: history as number[], weights,

@@ -103,10 +103,20 @@ describe('checkpoint.safetensors', () => {
 
   test('wrong content with a valid checksum is still refused: bad config, non-finite values, inconsistent step', () => {
     const bad = (c: Partial<TrainCheckpoint>) => encodeCheckpoint({ ...checkpoint, ...c });
-    expect(() => decodeCheckpoint(bad({ config: { ...checkpoint.config, nFeatures: -3 } }), 'ck.st')).toThrow(/ck\.st: the stored config is not valid \(nFeatures \(--n\) = -3/);
-    expect(() => decodeCheckpoint(bad({ lossHistory: checkpoint.lossHistory.slice(1) }), 'ck.st')).toThrow(/ck\.st: step 30 does not match the 29 stored losses/);
+    expect(() => decodeCheckpoint(bad({ config: { ...checkpoint.config, nFeatures: -3 } }), 'ck.st')).toThrow(/^ck\.st: checkpoint\.config is not valid: nFeatures \(--n\) = -3.*; the file is corrupted$/);
+    expect(() => decodeCheckpoint(bad({ lossHistory: checkpoint.lossHistory.slice(1) }), 'ck.st')).toThrow(/^ck\.st: checkpoint\.lossHistory has 29 losses; step 30 needs 30; the file is corrupted$/);
+    const { tensors, metadata: stored } = decodeSafetensors(checkpointBytes);
+    const { dataCrc32: _old, ...metadata } = stored; // the re-encoding writes its own checksum
+    // n and m swapped in every tensor (consistent among themselves; the config says n 16, m 4)
+    const swapped = Object.fromEntries(Object.entries(tensors).map(([key, t]) => [key, key.includes('bias') ? { shape: [4], data: t.data.slice(0, 4) } : { shape: [...t.shape].reverse(), data: t.data }]));
+    expect(() => decodeCheckpoint(encodeSafetensors(swapped, metadata, { checksum: true }), 'ck.st')).toThrow(/^ck\.st: checkpoint\.weights are 16 x 4 \(nHidden x nFeatures\); the config needs 4 x 16; the file is corrupted$/);
+    // one Adam tensor of another shape than the weights it belongs to
+    const shortMoment = encodeSafetensors({ ...tensors, 'adam.decoder.bias.moment': { shape: [15], data: new Float32Array(15) } }, metadata, { checksum: true });
+    expect(() => decodeCheckpoint(shortMoment, 'ck.st')).toThrow(/^ck\.st: tensor adam\.decoder\.bias\.moment has shape \[15\], expected \[16\] as encoder\.weight is \[4, 16\]$/);
+    const noStep = encodeSafetensors(tensors, { ...metadata, step: 'x' }, { checksum: true });
+    expect(() => decodeCheckpoint(noStep, 'ck.st')).toThrow(/^ck\.st: checkpoint\.step = NaN is not an integer >= 0; the file is corrupted$/);
     const win = checkpoint.weights.win.slice(); win[3] = Infinity;
-    expect(() => decodeCheckpoint(bad({ weights: { ...checkpoint.weights, win } }), 'ck.st')).toThrow(/ck\.st: tensor encoder.weight\[3\] = Infinity is not finite/);
+    expect(() => decodeCheckpoint(bad({ weights: { ...checkpoint.weights, win } }), 'ck.st')).toThrow(/^ck\.st: checkpoint\.weights\.win\[3\] = Infinity is not finite/);
   });
 
   test('train --resume of a damaged checkpoint: exit 2, one line naming the file, the checkpoint untouched', async () => {
