@@ -567,9 +567,20 @@ async function testBrowser(name) {
     await shot('results');
 
     // ---- Speed: `persian-rug bench`'s measurement (persian-rug/bench in a worker), tiny mode; the report as the CLI formats it ----
+    const speedDone = () => b.wait(() => document.body.dataset.speed !== undefined || /error/.test(document.getElementById('speed-status')?.textContent ?? ''), undefined, 90_000);
     page = await b.goto(`${url}?section=speed&bench=tiny`);
     await page.click('#speed-run');
-    await b.wait(() => document.body.dataset.speed !== undefined || /error/.test(document.getElementById('speed-status')?.textContent ?? ''), undefined, 180_000);
+    try {
+      await speedDone();
+    } catch {
+      // CI, 2026-12-03 (Firefox ESR 153): the tiny measurement (1-3 s here, 20 runs at load 4 included) sat at
+      // "round 1 of 2" for 180 s; not reproduced. The same intermittent Firefox stall as above: said, retried once.
+      const stuck = await page.evaluate(() => document.getElementById('speed-status')?.textContent ?? '').catch(() => '?');
+      console.log(`    (${name}: the speed measurement did not finish in 90 s, status "${stuck}"; busiest threads: ${await busiestThreads()}; load average ${loadavg()[0].toFixed(1)}; reloading once)`);
+      page = await b.goto(`${url}?section=speed&bench=tiny`);
+      await page.click('#speed-run');
+      await speedDone();
+    }
     const speed = await page.evaluate(() => ({ ...JSON.parse(document.body.dataset.speed ?? '{}'), status: document.getElementById('speed-status').textContent, cores: navigator.hardwareConcurrency }));
     const benchReport = speed.report;
     const benchRows = benchReport?.shapes?.[0]?.rows ?? [];
